@@ -1,0 +1,3 @@
+from ecrlogin.cli import main
+
+main()

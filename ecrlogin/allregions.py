@@ -1,0 +1,85 @@
+"""Which regions `all-regions` covers: those enabled for each profile's account
+(`ec2:DescribeRegions`, all profiles at once), filtered by --include/--exclude globs.
+
+Where DescribeRegions is denied, and with --dry-run, the partition's region list from botocore's
+data stands in, and a note says so.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from ecrlogin import aws, profiles, registry
+from ecrlogin.awserrors import AccessDeniedError
+from ecrlogin.errors import EcrLoginError
+from ecrlogin.fetch import AwsCalls
+
+FALLBACK_HOME_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Discovery:
+    regions: Mapping[str | None, list[str] | EcrLoginError]
+    notes: tuple[str, ...] = field(default=())
+
+    def regions_of(self, profile: str | None) -> list[str]:
+        found = self.regions[profile]
+        if isinstance(found, EcrLoginError):
+            raise found
+        return found
+
+
+def discover(
+    profile_names: Sequence[str | None],
+    calls: AwsCalls,
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    dry_run: bool = False,
+    environ: Mapping[str, str] = os.environ,
+) -> Discovery:
+    found: dict[str | None, list[str] | EcrLoginError] = {}
+    partitions: dict[str | None, str] = {}
+    asked: dict[str | None, Future[list[str]]] = {}
+    for profile in profile_names:
+        try:
+            home = profiles.configured_region(profile, environ)
+            if home is None and not dry_run:
+                home = calls.session_region(profile)
+        except EcrLoginError as error:
+            found[profile] = error
+            continue
+        home = home or FALLBACK_HOME_REGION
+        partitions[profile] = registry.partition_of(home).name
+        if not dry_run:
+            asked[profile] = calls.regions(profile, home, partitions[profile])
+    notes = []
+    for profile, partition in partitions.items():
+        future = asked.get(profile)
+        failure = future.exception() if future else None
+        if future is not None and failure is None:
+            found[profile] = _filtered(future.result(), include, exclude)
+        elif future is None or isinstance(failure, AccessDeniedError):
+            found[profile] = _filtered(aws.partition_regions(partition), include, exclude)
+            why = "--dry-run" if future is None else "ec2:DescribeRegions is denied"
+            notes.append(
+                f"{why}: using the {partition} partition's regions from botocore's data "
+                f"for {profile or 'the default profile'} (some may not be enabled)"
+            )
+        elif isinstance(failure, EcrLoginError):
+            found[profile] = failure
+        elif failure is not None:
+            raise failure  # a bug
+    return Discovery(found, tuple(notes))
+
+
+def _filtered(regions: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:
+    def wanted(region: str) -> bool:
+        included = not include or any(fnmatch.fnmatchcase(region, g) for g in include)
+        return included and not any(fnmatch.fnmatchcase(region, g) for g in exclude)
+
+    return [r for r in regions if registry.REGION_RE.fullmatch(r) and wanted(r)]

@@ -1,0 +1,193 @@
+"""boto3: sessions, identity, tokens and regions; botocore's errors become `AwsError`s a
+person can act on (see `ecrlogin.awserrors`).
+
+Everything here is imported only on the slow path: boto3 costs ~250 ms to import.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ecrlogin import registry
+from ecrlogin.awserrors import translate
+from ecrlogin.errors import AwsError
+
+CONNECT_TIMEOUT_SECONDS = 3
+READ_TIMEOUT_SECONDS = 10
+MAX_ATTEMPTS = 4  # standard retry mode: backoff with jitter on throttling and 5xx
+
+SessionFactory = Callable[[str | None], Any]
+
+
+@dataclass(frozen=True)
+class Token:
+    """One authorization token; the password never shows in a repr or a log."""
+
+    password: str = field(repr=False)
+    expires_at: datetime | None
+    account: str | None  # the caller's own account, from proxyEndpoint (None for ECR Public)
+
+
+@dataclass(frozen=True)
+class Identity:
+    account: str
+    arn: str
+
+
+def client_config(*, fips: bool = False) -> Any:
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        use_fips_endpoint=fips,
+        user_agent_extra="ecrlogin",
+    )
+
+
+def default_session_factory() -> SessionFactory:
+    """boto3 Sessions, one per profile, sharing one loader of botocore's data files.
+
+    A new botocore session re-reads and re-parses service models; sharing the loader makes the
+    second and later profiles cost a few milliseconds instead of ~100.
+    """
+    import boto3
+    import botocore.session
+
+    loader: Any = None
+
+    def make(profile: str | None) -> Any:
+        nonlocal loader
+        core = botocore.session.Session(profile=profile)
+        if profile and profile not in core.available_profiles:
+            known = ", ".join(sorted(core.available_profiles)) or "none"
+            raise AwsError(
+                f"unknown AWS profile {profile!r} (known: {known})",
+                f"aws configure --profile {profile}",
+            )
+        if loader is None:
+            loader = core.get_component("data_loader")
+        else:
+            core.register_component("data_loader", loader)
+        _refuse_mfa_prompt_without_terminal(core, profile)
+        return boto3.Session(botocore_session=core)
+
+    return make
+
+
+def _refuse_mfa_prompt_without_terminal(core: Any, profile: str | None) -> None:
+    """botocore would block reading an MFA code from a missing terminal; fail fast instead."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return
+
+    def no_terminal(prompt: str) -> str:
+        raise AwsError(
+            f"profile {profile or 'default'!r} needs an MFA code, and there is no terminal",
+            "run ecrlogin once interactively, or use credentials that need no MFA here",
+        )
+
+    provider = core.get_component("credential_provider").get_provider("assume-role")
+    provider._prompter = no_terminal  # botocore has no public hook for this
+
+
+def fetch_token(client: Any, *, profile: str | None, region: str) -> Token:
+    try:
+        answer = client.get_authorization_token()
+    except Exception as error:
+        raise translate(
+            error, profile=profile, region=region, action="ecr:GetAuthorizationToken"
+        ) from None
+    return parse_authorization(answer.get("authorizationData") or [], region=region)
+
+
+def fetch_public_token(client: Any, *, profile: str | None) -> Token:
+    try:
+        answer = client.get_authorization_token()
+    except Exception as error:
+        raise translate(
+            error,
+            profile=profile,
+            region=registry.PUBLIC_REGION,
+            action="ecr-public:GetAuthorizationToken",
+        ) from None
+    data = answer.get("authorizationData") or {}
+    password = _password(data.get("authorizationToken"), region=registry.PUBLIC_REGION)
+    return Token(password, _utc(data.get("expiresAt")), None)
+
+
+def parse_authorization(items: list[dict[str, Any]], *, region: str) -> Token:
+    """The token of a GetAuthorizationToken answer; anything malformed is refused whole."""
+    if not items:
+        raise AwsError(f"{region}: GetAuthorizationToken returned no authorization data")
+    item = items[0]
+    password = _password(item.get("authorizationToken"), region=region)
+    endpoint = item.get("proxyEndpoint") or ""
+    try:
+        own = registry.parse(endpoint)
+    except Exception:
+        raise AwsError(
+            f"{region}: GetAuthorizationToken named a registry that is not ECR; nothing stored"
+        ) from None
+    return Token(password, _utc(item.get("expiresAt")), own.account)
+
+
+def _password(encoded: object, *, region: str) -> str:
+    try:
+        user, sep, password = base64.b64decode(str(encoded), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        user, sep, password = "", "", ""
+    if not (sep and user and password):
+        raise AwsError(
+            f"{region}: GetAuthorizationToken returned a malformed token; nothing stored"
+        )
+    return password
+
+
+def _utc(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return None
+
+
+def caller_identity(client: Any, *, profile: str | None, region: str) -> Identity:
+    try:
+        answer = client.get_caller_identity()
+    except Exception as error:
+        raise translate(
+            error, profile=profile, region=region, action="sts:GetCallerIdentity"
+        ) from None
+    return Identity(answer["Account"], answer["Arn"])
+
+
+def enabled_regions(client: Any, *, profile: str | None, partition: str) -> list[str]:
+    """Regions enabled for the account, in the given partition (DescribeRegions)."""
+    try:
+        answer = client.describe_regions(AllRegions=False)
+    except Exception as error:
+        raise translate(error, profile=profile, region="", action="ec2:DescribeRegions") from None
+    usable = {"opt-in-not-required", "opted-in"}
+    names = sorted(
+        item["RegionName"]
+        for item in answer.get("Regions", [])
+        if item.get("OptInStatus", "opt-in-not-required") in usable
+    )
+    return [name for name in names if _in_partition(name, partition)]
+
+
+def partition_regions(partition: str) -> list[str]:
+    """The partition's regions as botocore's data lists them (no call)."""
+    return sorted(name for p in registry.partitions() if p.name == partition for name in p.regions)
+
+
+def _in_partition(region: str, partition: str) -> bool:
+    try:
+        return registry.partition_of(region).name == partition
+    except Exception:
+        return False

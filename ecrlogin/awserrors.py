@@ -1,0 +1,85 @@
+"""botocore's exceptions, turned into one-line errors that name the next step."""
+
+from __future__ import annotations
+
+from ecrlogin.errors import AwsError, EcrLoginError, redact
+
+_ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+_REGION_DISABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure"}
+_CLOCK_SKEW = {"SignatureDoesNotMatch", "InvalidSignatureException", "RequestExpired"}
+_THROTTLED = {"ThrottlingException", "Throttling", "TooManyRequestsException"}
+_EXPIRED = {"ExpiredToken", "ExpiredTokenException"}
+
+
+class AccessDeniedError(AwsError):
+    """The identity lacks a permission; all-regions falls back when DescribeRegions is denied."""
+
+
+def translate(
+    error: BaseException, *, profile: str | None, region: str, action: str
+) -> EcrLoginError:
+    """An `EcrLoginError` for any failure of an AWS call; unknown errors keep their text."""
+    if isinstance(error, EcrLoginError):
+        return error
+    import botocore.exceptions as bx
+
+    who = f"profile {profile!r}" if profile else "the default AWS credentials"
+    where = f"{region}: " if region else ""
+    name = type(error).__name__
+    if isinstance(error, bx.ClientError):
+        return _client_error(error, who=who, where=where, action=action, profile=profile)
+    if isinstance(error, bx.ProfileNotFound):
+        return AwsError(f"{redact(str(error))}", "list profiles with `aws configure list-profiles`")
+    if isinstance(error, bx.NoCredentialsError | bx.PartialCredentialsError):
+        return AwsError(
+            f"no AWS credentials found for {who}",
+            "run `aws configure`, `aws sso login`, or pass -p PROFILE",
+        )
+    if isinstance(
+        error, bx.SSOTokenLoadError | bx.UnauthorizedSSOTokenError | bx.TokenRetrievalError
+    ):
+        return AwsError(
+            f"the SSO session of {who} has expired or is missing",
+            f"run `aws sso login{f' --profile {profile}' if profile else ''}`",
+        )
+    if isinstance(error, bx.ConnectTimeoutError | bx.ReadTimeoutError | bx.EndpointConnectionError):
+        return AwsError(
+            f"{where}AWS endpoint unreachable ({name})",
+            "check the network, proxy settings and AWS_ENDPOINT_URL",
+        )
+    if isinstance(error, bx.CredentialRetrievalError):
+        return AwsError(f"cannot get credentials for {who}: {redact(str(error))}")
+    if isinstance(error, bx.BotoCoreError):
+        return AwsError(f"{where}{redact(str(error))}")
+    raise error
+
+
+def _client_error(
+    error: BaseException, *, who: str, where: str, action: str, profile: str | None
+) -> AwsError:
+    details = getattr(error, "response", {}).get("Error", {})
+    code = str(details.get("Code", ""))
+    message = redact(str(details.get("Message", "")))
+    if code in _ACCESS_DENIED:
+        return AccessDeniedError(
+            f"{where}access denied: {who} may not call {action}",
+            f"grant {action} to that identity",
+        )
+    if code in _REGION_DISABLED:
+        return AwsError(
+            f"{where}the credentials of {who} are not valid here ({code})",
+            "is the region enabled for the account (opt-in regions), and the key still active?",
+        )
+    if code in _CLOCK_SKEW or "Signature expired" in message:
+        return AwsError(
+            f"{where}request signature rejected ({code}): is this machine's clock right?",
+            "sync the clock (timedatectl set-ntp true)",
+        )
+    if code in _THROTTLED:
+        return AwsError(f"{where}throttled by AWS after retries ({code})", "retry in a minute")
+    if code in _EXPIRED:
+        return AwsError(
+            f"{where}the credentials of {who} have expired",
+            f"refresh them (aws sso login{f' --profile {profile}' if profile else ''})",
+        )
+    return AwsError(f"{where}{action} failed: {code}: {message}".rstrip(": "))

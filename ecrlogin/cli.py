@@ -1,0 +1,356 @@
+"""The command line: parse options, build a request, call the core, hand results to output.
+
+`login` is the default command, so `ecrlogin -q HOST` and `ecrlogin -p prod all-regions` both
+work. One handler at the top turns every `EcrLoginError` into one line and its exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from ecrlogin.errors import EXIT_BUG, EXIT_INTERRUPTED, EcrLoginError, UsageError, redact
+
+F = Callable[..., Any]
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+VALUE_OPTIONS = frozenset(
+    [
+        "-p",
+        "--profile",
+        "-r",
+        "--region",
+        "-a",
+        "--account",
+        "--to",
+        "--docker-config",
+        "--min-ttl",
+        "-o",
+        "--output",
+        "--include",
+        "--exclude",
+    ]
+)
+
+
+class DefaultToLogin(click.Group):
+    """Routes `ecrlogin [OPTIONS] [COMMAND] ...` to COMMAND, or to `login` when none is named."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in ("-h", "--help", "--version"):
+            args = route(args, set(self.commands))
+        return super().parse_args(ctx, args)
+
+
+def route(args: list[str], commands: set[str]) -> list[str]:
+    """Move the first positional word to the front if it names a command; else prepend login."""
+    expects_value = False
+    for index, word in enumerate(args):
+        if expects_value:
+            expects_value = False
+        elif word == "--":
+            break
+        elif word.startswith("-"):
+            expects_value = word in VALUE_OPTIONS
+        else:
+            if word in commands:
+                return [word, *args[:index], *args[index + 1 :]]
+            break
+    return ["login", *args]
+
+
+class Duration(click.ParamType):  # type: ignore[type-arg]
+    name = "DURATION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ecrlogin.durations import parse_duration
+
+        try:
+            return parse_duration(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def output_option(command: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="table for people (colour only on a terminal), json for scripts.",
+    )(command)
+
+
+def docker_config_option(command: F) -> F:
+    return click.option(
+        "--docker-config",
+        metavar="DIR",
+        envvar=None,
+        help="Docker config directory. Default: $DOCKER_CONFIG, else ~/.docker.",
+    )(command)
+
+
+def verbosity_options(command: F) -> F:
+    command = click.option("--debug", is_flag=True, help="Everything on stderr; never a secret.")(
+        command
+    )
+    command = click.option("-v", "--verbose", is_flag=True, help="More detail on stderr.")(command)
+    return click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")(command)
+
+
+def login_options(command: F) -> F:
+    """The options `login` and `all-regions` share (DESIGN.md's table)."""
+    decorators: list[Callable[[F], F]] = [
+        click.option(
+            "-p",
+            "--profile",
+            "profiles",
+            multiple=True,
+            metavar="NAME",
+            help="AWS profile; repeatable. Default: the AWS SDK's own choice.",
+        ),
+        click.option(
+            "-a",
+            "--account",
+            "accounts",
+            multiple=True,
+            metavar="ID",
+            help="Also log in to this 12-digit account's registry (cross-account); repeatable.",
+        ),
+        click.option("--public", is_flag=True, help="Also log in to ECR Public (public.ecr.aws)."),
+        click.option(
+            "--to",
+            "to",
+            type=click.Choice(["docker", "daemon"]),
+            default="docker",
+            show_default=True,
+            help="docker: store as `docker login` would; daemon: have the Docker daemon "
+            "check the token first, then store it.",
+        ),
+        docker_config_option,
+        click.option(
+            "--min-ttl",
+            type=Duration(),
+            default="1h",
+            show_default=True,
+            help="Skip a registry whose token ecrlogin stored is valid this long (30m, 2h).",
+        ),
+        click.option(
+            "--force", is_flag=True, help="Fetch even when the stored token is still good."
+        ),
+        click.option(
+            "--dry-run", is_flag=True, help="Show what would be done; no AWS call, no write."
+        ),
+        output_option,
+        verbosity_options,
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+@click.group(cls=DefaultToLogin, context_settings=CONTEXT)
+@click.version_option(package_name="ecrlogin", prog_name="ecrlogin")
+def cli() -> None:
+    """Log Docker into Amazon ECR: every profile, region and account, in one fast command.
+
+    \b
+    ecrlogin                                   own registry, default profile and region
+    ecrlogin -p prod -r eu-west-1 -r us-east-1 two regions of profile prod
+    ecrlogin all-regions -q                    every enabled region, quietly
+    ecrlogin -q 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1
+                                               the registry of an image (a no-op while valid)
+    ecrlogin status                            who is logged in where, and until when
+
+    `login` is the default command. Exit codes: 0 ok, 1 a registry failed, 2 bad command line,
+    3 internal error, 130 interrupted.
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("references", nargs=-1, metavar="[REGISTRY_OR_IMAGE]...")
+@click.option(
+    "-r",
+    "--region",
+    "regions",
+    multiple=True,
+    metavar="NAME",
+    help="Your own registry in this region; repeatable. Default: the profile's region.",
+)
+@login_options
+def login(references: tuple[str, ...], regions: tuple[str, ...], **options: Any) -> int:
+    """Log in to ECR registries (the default command).
+
+    With REGISTRY_OR_IMAGE arguments (hosts or image references), exactly those registries;
+    -r and -a add to them. Without, your own registry in the default or given regions.
+    """
+    from ecrlogin import registry
+
+    parsed = tuple(registry.parse(ref) for ref in references)
+    checked = tuple(registry.check_region(region) for region in regions)
+    return run_login(options, registries=parsed, regions=checked)
+
+
+@cli.command("all-regions", context_settings=CONTEXT)
+@click.option(
+    "--include", multiple=True, metavar="GLOB", help="Only regions matching (eu-*); repeatable."
+)
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip regions matching; repeatable.")
+@login_options
+def all_regions(include: tuple[str, ...], exclude: tuple[str, ...], **options: Any) -> int:
+    """Log in to your registry in every region enabled for the account.
+
+    Needs ec2:DescribeRegions; where it is denied (and with --dry-run), the partition's regions
+    from botocore's data are used, and a note says so.
+    """
+    from ecrlogin.allregions import discover
+    from ecrlogin.fetch import AwsCalls
+
+    calls = AwsCalls()
+    try:
+        profiles = options["profiles"] or (None,)
+        found = discover(
+            profiles, calls, include=include, exclude=exclude, dry_run=options["dry_run"]
+        )
+        return run_login(options, calls=calls, regions_of=found.regions_of, notes=found.notes)
+    finally:
+        calls.close()
+
+
+def run_login(options: dict[str, Any], **extra: Any) -> int:
+    from ecrlogin import dockerconfig, login, output, state, targets
+
+    configure_logging(options)
+    for account in options["accounts"]:
+        from ecrlogin.registry import check_account
+
+        check_account(account)
+    request = targets.Request(
+        profiles=options["profiles"],
+        regions=extra.pop("regions", ()),
+        accounts=options["accounts"],
+        public=options["public"],
+        registries=extra.pop("registries", ()),
+    )
+    settings = login.Settings(
+        docker_config=dockerconfig.config_dir(options["docker_config"]),
+        state_dir=state.state_dir(),
+        to=options["to"],
+        min_ttl=options["min_ttl"],
+        force=options["force"],
+        dry_run=options["dry_run"],
+    )
+    show_progress = not options["quiet"] and options["fmt"] == "table"
+    with output.progress_bar(show_progress) as progress:
+        outcome = login.login(request, settings, progress=progress, **extra)
+    output.print_login(outcome, fmt=options["fmt"], quiet=options["quiet"], now=login.utc_now())
+    return 1 if outcome.failed else 0
+
+
+@cli.command(context_settings=CONTEXT)
+@output_option
+@docker_config_option
+def status(fmt: str, docker_config: str | None) -> int:
+    """Show every ECR registry in the Docker config: who, where, and when it expires."""
+    from ecrlogin import dockerconfig, login, manage, output, state
+
+    now = login.utc_now()
+    rows = manage.status(dockerconfig.config_dir(docker_config), state.state_dir(), now)
+    output.print_status(rows, fmt=fmt, now=now)
+    return 0
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("references", nargs=-1, metavar="[REGISTRY]...")
+@click.option("--all", "everything", is_flag=True, help="Every ECR registry in the Docker config.")
+@docker_config_option
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+def logout(
+    references: tuple[str, ...], everything: bool, docker_config: str | None, quiet: bool
+) -> int:
+    """Remove ECR registries from the Docker config and its credential store.
+
+    Only ECR hosts are ever touched; every other entry is kept as it is.
+    """
+    from ecrlogin import dockerconfig, manage, output, registry, state
+
+    if not references and not everything:
+        raise UsageError("name the registries to log out of, or pass --all")
+    hosts = [registry.parse(ref).host for ref in references]
+    removals = manage.logout(
+        dockerconfig.config_dir(docker_config), state.state_dir(), hosts, everything=everything
+    )
+    output.print_logout(removals, quiet=quiet)
+    return 1 if any(r.error for r in removals) else 0
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("-p", "--profile", metavar="NAME", help="AWS profile. Default: the SDK's own choice.")
+@click.option("-r", "--region", metavar="NAME", help="Region. Default: the profile's region.")
+@click.option("--public", is_flag=True, help="The password of ECR Public (public.ecr.aws).")
+def password(profile: str | None, region: str | None, public: bool) -> int:
+    """Print the registry password alone, for pipes (like `aws ecr get-login-password`)."""
+    from ecrlogin import login, registry
+
+    if region:
+        registry.check_region(region)
+    secret = login.password(profile, region, public=public)
+    sys.stdout.write(secret + "\n")
+    return 0
+
+
+def configure_logging(options: dict[str, Any]) -> None:
+    level = (
+        logging.DEBUG
+        if options.get("debug")
+        else logging.INFO
+        if options.get("verbose")
+        else logging.WARNING
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("ecrlogin: %(levelname)s: %(message)s"))
+    handler.addFilter(_redacting)
+    logger = logging.getLogger("ecrlogin")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def _redacting(record: logging.LogRecord) -> bool:
+    record.msg = redact(record.getMessage())
+    record.args = None
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = cli.main(args=args, prog_name="ecrlogin", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("ecrlogin: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except EcrLoginError as error:
+        click.echo(f"ecrlogin: error: {error.one_line()}", err=True)
+        sys.exit(error.exit_code)
+    except Exception as error:  # a bug: one line, the traceback only with --debug
+        click.echo(
+            f"ecrlogin: internal error: {type(error).__name__}: {redact(str(error))}", err=True
+        )
+        if "--debug" in args:
+            import traceback
+
+            click.echo(redact(traceback.format_exc()), err=True)
+        else:
+            click.echo(
+                "ecrlogin: run again with --debug for the traceback, and report it", err=True
+            )
+        sys.exit(EXIT_BUG)
+    sys.exit(code if isinstance(code, int) else 0)

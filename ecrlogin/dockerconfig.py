@@ -1,0 +1,149 @@
+"""Docker's `config.json`: where it is, what it says, and storing credentials exactly as
+`docker login` does (`credHelpers[host]` > `credsStore` > `auths[host].auth`).
+
+Every key ecrlogin does not own is kept as it is; the file is only ever replaced whole, under a
+lock (see `ecrlogin.files`).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import hashlib
+import json
+import logging
+import os
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecrlogin.errors import ConfigFileError
+from ecrlogin.files import locked, read_json_object, real_path, write_json_atomic
+
+CONFIG_NAME = "config.json"
+ECR_LOGIN_HELPER = "ecr-login"  # amazon-ecr-credential-helper fetches its own tokens
+USERNAME = "AWS"
+log = logging.getLogger("ecrlogin")
+
+
+def config_dir(explicit: str | None = None, environ: Mapping[str, str] = os.environ) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    if environ.get("DOCKER_CONFIG"):
+        return Path(environ["DOCKER_CONFIG"]).expanduser()
+    return Path.home() / ".docker"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where docker keeps the credentials of one host."""
+
+    kind: str  # "config.json", "credsStore" or "credHelpers"
+    helper: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.kind if self.helper is None else f"{self.kind}:{self.helper}"
+
+    @property
+    def needs_nothing(self) -> bool:
+        return self.kind == "credHelpers" and self.helper == ECR_LOGIN_HELPER
+
+
+def destination(config: Mapping[str, Any], host: str) -> Destination:
+    helper = (config.get("credHelpers") or {}).get(host)
+    if helper:
+        return Destination("credHelpers", helper)
+    if config.get("credsStore"):
+        return Destination("credsStore", config["credsStore"])
+    return Destination("config.json")
+
+
+def encode_auth(password: str) -> str:
+    return base64.b64encode(f"{USERNAME}:{password}".encode()).decode()
+
+
+def fingerprint(config: Mapping[str, Any], host: str) -> str | None:
+    """A short digest of what docker holds for `host` (never reversible to the secret)."""
+    entry = (config.get("auths") or {}).get(host)
+    if entry is None:
+        return None
+    seen = json.dumps(entry, sort_keys=True) + destination(config, host).label
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
+def load(directory: Path) -> dict[str, Any]:
+    path = directory / CONFIG_NAME
+    data = read_json_object(path)
+    _validate(data, path)
+    return data
+
+
+def _validate(data: Mapping[str, Any], path: Path) -> None:
+    def refuse(problem: str) -> ConfigFileError:
+        return ConfigFileError(f"{path}: {problem}; left untouched", "fix or remove that key")
+
+    auths = data.get("auths", {})
+    if not isinstance(auths, dict):
+        raise refuse('"auths" is not an object')
+    for host, entry in auths.items():
+        if not isinstance(entry, dict):
+            raise refuse(f'"auths" entry {host!r} is not an object')
+        if not isinstance(entry.get("auth", ""), str):
+            raise refuse(f'"auth" of {host!r} is not a string')
+    helpers = data.get("credHelpers", {})
+    if not isinstance(helpers, dict) or not all(isinstance(v, str) for v in helpers.values()):
+        raise refuse('"credHelpers" is not an object of strings')
+    if not isinstance(data.get("credsStore", ""), str):
+        raise refuse('"credsStore" is not a string')
+
+
+@contextlib.contextmanager
+def editing(directory: Path) -> Iterator[dict[str, Any]]:
+    """Lock, load, let the caller change the config, and write it back if it changed."""
+    path = directory / CONFIG_NAME
+    target = real_path(path)
+    with locked(target.parent):
+        data = load(directory)
+        before = copy.deepcopy(data)
+        yield data
+        if data != before:
+            _warn_if_readable_by_others(target)
+            write_json_atomic(path, data)
+
+
+def _warn_if_readable_by_others(target: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        if target.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
+            log.warning(
+                "%s is readable by other users (mode %o); `chmod 600 %s` to keep tokens private",
+                target,
+                stat.S_IMODE(target.stat().st_mode),
+                target,
+            )
+
+
+def set_entry(config: dict[str, Any], host: str, entry: dict[str, str]) -> None:
+    """Set `auths[host]`, dropping the stale `https://host` duplicates docker may still hold."""
+    auths = config.setdefault("auths", {})
+    for scheme in ("https://", "http://"):
+        auths.pop(scheme + host, None)
+    auths[host] = entry
+
+
+def remove_entry(config: dict[str, Any], host: str) -> bool:
+    auths = config.get("auths") or {}
+    removed = [
+        auths.pop(key) for key in (host, "https://" + host, "http://" + host) if key in auths
+    ]
+    return bool(removed)
+
+
+def hosts(config: Mapping[str, Any]) -> list[str]:
+    """Every host named in `auths` or `credHelpers`, without scheme, in first-seen order."""
+    names = [*(config.get("auths") or {}), *(config.get("credHelpers") or {})]
+    stripped = (name.split("://", 1)[-1].rstrip("/") for name in names)
+    return list(dict.fromkeys(stripped))

@@ -1,0 +1,97 @@
+"""AWS calls for many targets at once: one session per profile, clients made on the calling
+thread (boto3 sessions are not thread-safe, clients are), the calls themselves in a bounded pool.
+
+Every submit returns a Future; a failure to even start the call (unknown profile, a bad region)
+comes back as a failed Future too, so callers handle one shape of outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from ecrlogin import aws
+from ecrlogin.awserrors import translate
+from ecrlogin.targets import TokenKey
+
+MAX_CONCURRENT_CALLS = 48
+T = TypeVar("T")
+
+
+class AwsCalls:
+    def __init__(self, session_factory: aws.SessionFactory | None = None) -> None:
+        self._factory = session_factory
+        self._sessions: dict[str | None, Any] = {}
+        self._clients: dict[tuple[str | None, str, str, bool], Any] = {}
+        self._pool = ThreadPoolExecutor(MAX_CONCURRENT_CALLS, thread_name_prefix="aws")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def token(self, key: TokenKey) -> Future[aws.Token]:
+        if key.public:
+            return self._submit(
+                lambda: self._client(key.profile, "ecr-public", key.region),
+                lambda c: aws.fetch_public_token(c, profile=key.profile),
+                key.profile,
+                key.region,
+            )
+        return self._submit(
+            lambda: self._client(key.profile, "ecr", key.region, fips=key.fips),
+            lambda c: aws.fetch_token(c, profile=key.profile, region=key.region),
+            key.profile,
+            key.region,
+        )
+
+    def identity(self, profile: str | None, region: str) -> Future[aws.Identity]:
+        return self._submit(
+            lambda: self._client(profile, "sts", region),
+            lambda c: aws.caller_identity(c, profile=profile, region=region),
+            profile,
+            region,
+        )
+
+    def regions(self, profile: str | None, region: str, partition: str) -> Future[list[str]]:
+        return self._submit(
+            lambda: self._client(profile, "ec2", region),
+            lambda c: aws.enabled_regions(c, profile=profile, partition=partition),
+            profile,
+            region,
+        )
+
+    def session_region(self, profile: str | None) -> str | None:
+        """The region the SDK itself resolves for a profile (config, environment, …)."""
+        region: str | None = self._session(profile).region_name
+        return region
+
+    def _submit(
+        self,
+        make_client: Callable[[], Any],
+        call: Callable[[Any], T],
+        profile: str | None,
+        region: str,
+    ) -> Future[T]:
+        try:
+            client = make_client()
+        except Exception as error:
+            failed: Future[T] = Future()
+            failed.set_exception(translate(error, profile=profile, region=region, action="setup"))
+            return failed
+        return self._pool.submit(call, client)
+
+    def _session(self, profile: str | None) -> Any:
+        if profile not in self._sessions:
+            if self._factory is None:
+                self._factory = aws.default_session_factory()
+            self._sessions[profile] = self._factory(profile)
+        return self._sessions[profile]
+
+    def _client(self, profile: str | None, service: str, region: str, *, fips: bool = False) -> Any:
+        key = (profile, service, region, fips)
+        if key not in self._clients:
+            session = self._session(profile)
+            self._clients[key] = session.client(
+                service, region_name=region, config=aws.client_config(fips=fips)
+            )
+        return self._clients[key]

@@ -1,0 +1,348 @@
+"""Logging in: targets → (cached? planned?) → tokens, concurrently → daemon check → stores → state.
+
+The core of ecrlogin. It takes plain values, returns frozen `Result`s, never prints, and takes
+its collaborators (session factory, daemon client, clock, environment) as keyword arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ecrlogin import dockerconfig, profiles, state
+from ecrlogin.errors import EcrLoginError
+from ecrlogin.fetch import AwsCalls
+from ecrlogin.registry import Registry
+from ecrlogin.targets import Request, Target, TokenKey, plan
+
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]
+ECR_LOGIN_NOTE = "credHelpers sends it to docker-credential-ecr-login, which gets its own tokens"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Settings:
+    docker_config: Path
+    state_dir: Path
+    to: str = "docker"  # or "daemon": have the Docker daemon check the token first
+    min_ttl: timedelta = timedelta(hours=1)
+    force: bool = False
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    region: str
+    profile: str | None
+    status: str  # ok, cached, planned, failed
+    registry: Registry | None = None  # None while the caller's own account is unknown
+    identity: str | None = None
+    expires_at: datetime | None = None
+    stored_in: str | None = None
+    error: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    results: tuple[Result, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status == "failed" for r in self.results)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    target: Target
+    registry: Registry
+    password: str
+    expires_at: datetime | None
+    identity: str | None
+    account: str | None
+
+
+def login(
+    request: Request,
+    settings: Settings,
+    *,
+    regions_of: Callable[[str | None], Sequence[str]] | None = None,
+    calls: AwsCalls | None = None,
+    daemon_client: Callable[[], Any] | None = None,
+    clock: Clock = utc_now,
+    environ: Mapping[str, str] = os.environ,
+    progress: Progress | None = None,
+    notes: Sequence[str] = (),
+) -> Outcome:
+    """Log in to every target of `request`.
+
+    `regions_of(profile)` gives the regions of the profile's own registry (all-regions passes
+    its discovered lists); by default the `-r` regions, else the profile's configured region.
+    It may raise `EcrLoginError`: that profile then fails on its own row.
+    """
+    config = dockerconfig.load(settings.docker_config)  # refuse a bad file before any call
+    known = state.load(settings.state_dir)
+    own_calls = calls is None
+    calls = calls or AwsCalls()
+    try:
+        failures: list[Result] = []
+        find_regions = regions_of or default_regions(request, settings, calls, environ)
+
+        def regions_or_failure(profile: str | None) -> Sequence[str]:
+            try:
+                return find_regions(profile)
+            except EcrLoginError as error:
+                shown = profiles.display_profile(profile, environ)
+                failures.append(Result("", shown, "failed", error=error.one_line()))
+                return []
+
+        targets = plan(request, regions_or_failure)
+        results: dict[Target, Result] = {}
+        pending: list[Target] = []
+        now = clock()
+        for target in targets:
+            source = profiles.identity_source(target.profile, environ)
+            reg = target.registry(None if target.public else known.account_of(source))
+            record = known.find(source, reg.host) if reg else None
+            if settings.dry_run:
+                shown = profiles.display_profile(target.profile, environ)
+                results[target] = Result(target.region, shown, "planned", reg)
+            elif cached := _cached(record, config, now, settings):
+                results[target] = cached
+            else:
+                pending.append(target)
+        if pending:
+            fetched = _fetch(pending, calls, environ, progress, results)
+            _store(fetched, settings, daemon_client, environ, results)
+    finally:
+        if own_calls:
+            calls.close()
+    ordered = [results[t] for t in targets if t in results]
+    return Outcome((*failures, *ordered), tuple(notes))
+
+
+def default_regions(
+    request: Request, settings: Settings, calls: AwsCalls, environ: Mapping[str, str]
+) -> Callable[[str | None], list[str]]:
+    """The `-r` regions; else none when registries are named; else the profile's own region."""
+
+    def regions_of(profile: str | None) -> list[str]:
+        if request.regions or request.registries:
+            return list(request.regions)
+        region = profiles.configured_region(profile, environ)
+        if region is None and not settings.dry_run:
+            region = calls.session_region(profile)
+        if region is None:
+            raise EcrLoginError(
+                f"no region set for {f'profile {profile!r}' if profile else 'the default profile'}",
+                "pass -r REGION, or run `aws configure set region REGION`",
+            )
+        return [region]
+
+    return regions_of
+
+
+def _cached(
+    record: state.Record | None, config: Mapping[str, Any], now: datetime, settings: Settings
+) -> Result | None:
+    """A `cached` result if ecrlogin's own entry is still there and valid for min-ttl."""
+    if settings.force or record is None or record.expires_at is None:
+        return None
+    if record.fingerprint != dockerconfig.fingerprint(config, record.host):
+        return None  # removed, or rewritten since by another tool
+    if record.expires_at - now < settings.min_ttl:
+        return None
+    from ecrlogin import registry
+
+    return Result(
+        record.region,
+        record.profile,
+        "cached",
+        registry.parse(record.host),
+        record.identity,
+        record.expires_at,
+        record.stored_in,
+    )
+
+
+def _fetch(
+    pending: list[Target],
+    calls: AwsCalls,
+    environ: Mapping[str, str],
+    progress: Progress | None,
+    results: dict[Target, Result],
+) -> list[Fetched]:
+    """One token per (profile, region) and one identity per profile, all at once."""
+    keys = list(dict.fromkeys(t.token_key for t in pending))
+    token_futures: dict[TokenKey, Future[Any]] = {k: calls.token(k) for k in keys}
+    identity_futures: dict[str | None, Future[Any]] = {}
+    for key in keys:
+        if key.profile not in identity_futures:
+            identity_futures[key.profile] = calls.identity(key.profile, key.region)
+    everything = [*token_futures.values(), *identity_futures.values()]
+    for done, _ in enumerate(as_completed(everything), start=1):
+        if progress:
+            progress(done, len(everything))
+    fetched = []
+    for target in pending:
+        profile = profiles.display_profile(target.profile, environ)
+        token_future = token_futures[target.token_key]
+        identity_future = identity_futures[target.profile]
+        identity = None if identity_future.exception() else identity_future.result()
+        error = token_future.exception()
+        if error is None:
+            token = token_future.result()
+            account = token.account or (identity.account if identity else None)
+            reg = target.registry(account)
+            if reg is not None:
+                fetched.append(
+                    Fetched(
+                        target,
+                        reg,
+                        token.password,
+                        token.expires_at,
+                        identity.arn if identity else None,
+                        account,
+                    )
+                )
+                continue
+            error = EcrLoginError("the caller's account could not be learned")
+        if not isinstance(error, EcrLoginError):
+            raise error  # a bug: the one handler at the top reports it
+        results[target] = Result(target.region, profile, "failed", error=error.one_line())
+    return fetched
+
+
+def _store(
+    fetched: list[Fetched],
+    settings: Settings,
+    daemon_client: Callable[[], Any] | None,
+    environ: Mapping[str, str],
+    results: dict[Target, Result],
+) -> None:
+    from ecrlogin.store import Secret, store_all
+
+    accepted = _daemon_check(fetched, settings, daemon_client, environ, results)
+    secrets = list(
+        {f.registry.host: Secret(f.registry.host, f.password) for f in accepted}.values()
+    )
+    stored = store_all(settings.docker_config, secrets) if secrets else {}
+    records, accounts = [], {}
+    for item in accepted:
+        outcome = stored[item.registry.host]
+        source = profiles.identity_source(item.target.profile, environ)
+        profile = profiles.display_profile(item.target.profile, environ)
+        if item.account and not item.target.account and not item.target.public:
+            accounts[source] = item.account
+        if outcome.error is not None:
+            results[item.target] = Result(
+                item.target.region,
+                profile,
+                "failed",
+                item.registry,
+                item.identity,
+                stored_in=outcome.stored_in,
+                error=outcome.error.one_line(),
+            )
+            continue
+        expires = None if outcome.needs_nothing else item.expires_at
+        results[item.target] = Result(
+            item.target.region,
+            profile,
+            "ok",
+            item.registry,
+            item.identity,
+            expires,
+            outcome.stored_in,
+            note=ECR_LOGIN_NOTE if outcome.needs_nothing else None,
+        )
+        if not outcome.needs_nothing:
+            records.append(
+                state.Record(
+                    item.registry.host,
+                    source,
+                    profile,
+                    item.registry.account,
+                    item.target.region,
+                    item.identity,
+                    item.expires_at,
+                    outcome.stored_in or "",
+                    outcome.fingerprint,
+                )
+            )
+    if records or accounts:
+        state.remember(settings.state_dir, records, accounts)
+
+
+def _daemon_check(
+    fetched: list[Fetched],
+    settings: Settings,
+    daemon_client: Callable[[], Any] | None,
+    environ: Mapping[str, str],
+    results: dict[Target, Result],
+) -> list[Fetched]:
+    """With `--to daemon`, only what the daemon accepted goes on to be stored."""
+    if settings.to != "daemon" or not fetched:
+        return fetched
+    from ecrlogin import daemon
+
+    accepted = []
+    try:
+        client = (daemon_client or daemon.default_client)()
+    except EcrLoginError as error:
+        client, unreachable = None, error
+    for item in fetched:
+        try:
+            if client is None:
+                raise unreachable
+            daemon.validate(client, item.registry.host, item.password)
+            accepted.append(item)
+        except EcrLoginError as error:
+            profile = profiles.display_profile(item.target.profile, environ)
+            results[item.target] = Result(
+                item.target.region,
+                profile,
+                "failed",
+                item.registry,
+                item.identity,
+                error=error.one_line(),
+            )
+    return accepted
+
+
+def password(
+    profile: str | None,
+    region: str | None,
+    *,
+    public: bool = False,
+    calls: AwsCalls | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> str:
+    """One registry password, for `ecrlogin password` (a drop-in for get-login-password)."""
+    own_calls = calls is None
+    calls = calls or AwsCalls()
+    try:
+        if public:
+            from ecrlogin.registry import PUBLIC_REGION
+
+            key = TokenKey(profile, PUBLIC_REGION, public=True)
+        else:
+            request = Request(regions=(region,) if region else ())
+            settings = Settings(Path(), Path())
+            (found,) = default_regions(request, settings, calls, environ)(profile)
+            key = TokenKey(profile, found)
+        secret: str = calls.token(key).result().password
+        return secret
+    finally:
+        if own_calls:
+            calls.close()
