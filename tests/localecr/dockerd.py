@@ -15,6 +15,7 @@ The docker CLI and skopeo are run in the same namespace with `nsenter -m -t <doc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 from pathlib import Path
@@ -72,7 +73,5 @@ def wait_ready(service: Service, root: Path, timeout: float = 25.0) -> None:
     wait_until(service, lambda: ping(root / "docker.sock"), "dockerd to answer /_ping", timeout)
     # dockerd starts its own containerd; remember it so teardown can make sure it is gone.
     pidfile = root / "x" / "containerd" / "containerd.pid"
-    try:
+    with contextlib.suppress(OSError, ValueError):
         service.extra_pids.append(int(pidfile.read_text().strip()))
-    except (OSError, ValueError):
-        pass

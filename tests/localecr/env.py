@@ -22,7 +22,7 @@ from pathlib import Path
 from . import configs, dockerd, image, passstore
 from .configs import ACCOUNT, REPOSITORY, SECOND_ACCOUNT, TAG
 from .prereqs import SYSTEM_PATH, describe_missing, missing_parts
-from .procs import Service, StartupError, free_port, port_open, run, spawn, stop, wait_until
+from .procs import Service, StartupError, free_port, port_open, spawn, stop, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # moto accepts any key; these are the ones its documentation uses.
@@ -154,7 +154,9 @@ class LocalEcr:
 
         hosts_file = w / "hosts"
         hosts_file.write_text(configs.hosts_file(self.address, hosts))
-        self._dockerd, self.docker_host = dockerd.start(w / "d", hosts_file, w / "logs" / "dockerd.log")
+        self._dockerd, self.docker_host = dockerd.start(
+            w / "d", hosts_file, w / "logs" / "dockerd.log"
+        )
         self._services.append(self._dockerd)
 
         configs.make_certs(w / "certs", hosts)

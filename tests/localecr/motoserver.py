@@ -25,6 +25,7 @@ import secrets
 import sys
 import threading
 import time
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ def record(auth_dir: Path, region: str, password: str) -> None:
 
 def install(auth_dir: Path) -> None:
     """Replace moto's GetAuthorizationToken; must run before the server starts."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from moto.core.exceptions import JsonRESTError
     from moto.core.responses import ActionResult
@@ -67,7 +68,7 @@ def install(auth_dir: Path) -> None:
             code = fault.read_text().strip() or "AccessDeniedException"
             raise JsonRESTError(code, f"injected fault for region {region}")
         registry_ids = self._get_param("registryIds") or [self.current_account]
-        expires = datetime.fromtimestamp(time.time() + TOKEN_TTL_SECONDS, tz=timezone.utc)
+        expires = datetime.fromtimestamp(time.time() + TOKEN_TTL_SECONDS, tz=UTC)
         auth_data = []
         for registry_id in registry_ids:
             password = new_password()
