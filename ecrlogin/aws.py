@@ -70,7 +70,7 @@ def default_session_factory() -> SessionFactory:
             known = ", ".join(sorted(core.available_profiles)) or "none"
             raise AwsError(
                 f"unknown AWS profile {profile!r} (known: {known})",
-                f"aws configure --profile {profile}",
+                f"run `aws configure --profile {profile}` to create it",
             )
         if loader is None:
             loader = core.get_component("data_loader")

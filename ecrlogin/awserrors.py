@@ -60,6 +60,9 @@ def _client_error(
     details = getattr(error, "response", {}).get("Error", {})
     code = str(details.get("Code", ""))
     message = redact(str(details.get("Message", "")))
+    if message.lstrip().startswith("<"):  # an HTML error page from a proxy or a fake
+        status = getattr(error, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+        message = f"HTTP {status} with an HTML body"
     if code in _ACCESS_DENIED:
         return AccessDeniedError(
             f"{where}access denied: {who} may not call {action}",

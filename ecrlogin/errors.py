@@ -6,6 +6,7 @@ The CLI has a single handler that prints `message` and `hint` on one line each a
 
 from __future__ import annotations
 
+MAX_LINE = 400
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -24,7 +25,9 @@ class EcrLoginError(Exception):
         self.hint = hint
 
     def one_line(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
+        text = f"{self.message}; {self.hint}" if self.hint else self.message
+        flat = " ".join(text.split())  # helper and server texts may span lines
+        return flat if len(flat) <= MAX_LINE else flat[: MAX_LINE - 1] + "…"
 
 
 class UsageError(EcrLoginError):

@@ -6,7 +6,9 @@ its collaborators (session factory, daemon client, clock, environment) as keywor
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from ecrlogin.targets import Request, Target, TokenKey, plan
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
+log = logging.getLogger("ecrlogin")
 ECR_LOGIN_NOTE = "credHelpers sends it to docker-credential-ecr-login, which gets its own tokens"
 
 
@@ -107,6 +110,7 @@ def login(
                 return []
 
         targets = plan(request, regions_or_failure)
+        log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         results: dict[Target, Result] = {}
         pending: list[Target] = []
         now = clock()
@@ -118,17 +122,29 @@ def login(
                 shown = profiles.display_profile(target.profile, environ)
                 results[target] = Result(target.region, shown, "planned", reg)
             elif cached := _cached(record, config, now, settings):
+                log.info(
+                    "%s: still valid until %s, skipped",
+                    cached.registry and cached.registry.host,
+                    cached.expires_at,
+                )
                 results[target] = cached
             else:
                 pending.append(target)
         if pending:
+            began = time.monotonic()
             fetched = _fetch(pending, calls, environ, progress, results)
+            log.debug("AWS calls done in %.0f ms", (time.monotonic() - began) * 1000)
             _store(fetched, settings, daemon_client, environ, results)
     finally:
         if own_calls:
             calls.close()
     ordered = [results[t] for t in targets if t in results]
     return Outcome((*failures, *ordered), tuple(notes))
+
+
+def _describe(target: Target) -> str:
+    account = "public" if target.public else target.account or "own"
+    return f"{target.profile or 'default'}/{target.region}/{account}"
 
 
 def default_regions(
@@ -184,6 +200,7 @@ def _fetch(
 ) -> list[Fetched]:
     """One token per (profile, region) and one identity per profile, all at once."""
     keys = list(dict.fromkeys(t.token_key for t in pending))
+    log.info("fetching %d token(s) for %d target(s)", len(keys), len(pending))
     token_futures: dict[TokenKey, Future[Any]] = {k: calls.token(k) for k in keys}
     identity_futures: dict[str | None, Future[Any]] = {}
     for key in keys:
@@ -219,7 +236,9 @@ def _fetch(
             error = EcrLoginError("the caller's account could not be learned")
         if not isinstance(error, EcrLoginError):
             raise error  # a bug: the one handler at the top reports it
-        results[target] = Result(target.region, profile, "failed", error=error.one_line())
+        results[target] = Result(
+            target.region, profile, "failed", target.registry(None), error=error.one_line()
+        )
     return fetched
 
 
@@ -255,6 +274,7 @@ def _store(
                 error=outcome.error.one_line(),
             )
             continue
+        log.info("%s: stored in %s", item.registry.host, outcome.stored_in)
         expires = None if outcome.needs_nothing else item.expires_at
         results[item.target] = Result(
             item.target.region,

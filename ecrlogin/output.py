@@ -142,7 +142,10 @@ def error_line(text: str, stream: IO[str] | None = None) -> None:
 def _console(stream: IO[str]) -> Any:
     from rich.console import Console
 
-    return Console(file=stream, highlight=False, no_color="NO_COLOR" in os.environ or None)
+    # Off a terminal (pipes, CI logs) rich would wrap at 80 columns; keep each row on one line.
+    width = None if stream.isatty() else 250
+    no_color = "NO_COLOR" in os.environ or None
+    return Console(file=stream, highlight=False, no_color=no_color, width=width)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
