@@ -43,8 +43,9 @@ def local_ecr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEcr]:
         _unavailable(describe_missing(missing))
     began = time.monotonic()
     with LocalEcr.start(tmp_path_factory.mktemp("localecr")) as env:
-        print(f"\nlocal ECR up in {time.monotonic() - began:.1f}s at {env.workdir}",
-              file=sys.stderr)
+        print(
+            f"\nlocal ECR up in {time.monotonic() - began:.1f}s at {env.workdir}", file=sys.stderr
+        )
         yield env
 
 
@@ -52,7 +53,7 @@ def local_ecr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEcr]:
 def client(local_ecr: LocalEcr, tmp_path: Path) -> Client:
     """A user with an empty HOME, Docker config, ecrlogin state and pass store; the daemon's
     image cache emptied so that every pull really goes to the registry."""
-    c = Client(local_ecr, tmp_path / "home")
+    c = Client(local_ecr, tmp_path / "client")
     ids = c.docker("image", "ls", "--quiet", "--no-trunc").stdout.split()
     if ids:
         c.docker("rmi", "--force", *sorted(set(ids)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.localecr import Client, LocalEcr
@@ -26,18 +28,17 @@ def test_all_regions_then_every_host_pulls(local_ecr: LocalEcr, client: Client) 
         assert pull.returncode == 0, describe(pull)
 
 
-def test_one_failing_region_does_not_stop_the_others(
-    local_ecr: LocalEcr, client: Client
-) -> None:
+def test_one_failing_region_does_not_stop_the_others(local_ecr: LocalEcr, client: Client) -> None:
     with local_ecr.failing_region(BROKEN):
         login = client.ecrlogin("all-regions", "-o", "json")
     assert login.returncode == 1, describe(login)
-    results = json_results(login.stdout)
-    broken = results[local_ecr.host(BROKEN)]
-    assert broken["status"] == "failed"
-    assert broken["error"]
-    ok = [r for r in results.values() if r["status"] == "ok"]
-    assert len(ok) == len(results) - 1
+    results = json.loads(login.stdout)["results"]
+    failed = [r for r in results if r["status"] != "ok"]
+    # The failed row may not know its registry host (no token came back): match the region.
+    assert [r["region"] for r in failed] == [BROKEN], failed
+    assert failed[0]["status"] == "failed"
+    assert failed[0]["error"]
+    assert len(results) >= 17
     assert local_ecr.host(BROKEN) not in client.config().get("auths", {})
     good = client.pull(local_ecr.image("eu-west-1"))
     assert good.returncode == 0, describe(good)
@@ -45,9 +46,7 @@ def test_one_failing_region_does_not_stop_the_others(
     assert is_auth_error(bad), describe(bad)
 
 
-def test_login_with_a_failing_region_stores_the_other(
-    local_ecr: LocalEcr, client: Client
-) -> None:
+def test_login_with_a_failing_region_stores_the_other(local_ecr: LocalEcr, client: Client) -> None:
     with local_ecr.failing_region(BROKEN):
         login = client.ecrlogin("-r", "eu-west-1", "-r", BROKEN)
     assert login.returncode == 1, describe(login)

@@ -19,9 +19,7 @@ def test_pull_fails_before_login(local_ecr: LocalEcr, client: Client) -> None:
     assert is_auth_error(pull), describe(pull)
 
 
-def test_login_one_region_then_docker_and_skopeo_pull(
-    local_ecr: LocalEcr, client: Client
-) -> None:
+def test_login_one_region_then_docker_and_skopeo_pull(local_ecr: LocalEcr, client: Client) -> None:
     issued_before = len(local_ecr.issued_passwords(REGION))
     login = client.ecrlogin("-r", REGION)
     assert login.returncode == 0, describe(login)
@@ -80,9 +78,7 @@ def test_image_reference_argument_fips_host(local_ecr: LocalEcr, client: Client)
     assert pull.returncode == 0, describe(pull)
 
 
-def test_second_run_is_cached_and_calls_no_token_api(
-    local_ecr: LocalEcr, client: Client
-) -> None:
+def test_second_run_is_cached_and_calls_no_token_api(local_ecr: LocalEcr, client: Client) -> None:
     first = client.ecrlogin("-r", REGION)
     assert first.returncode == 0, describe(first)
     issued = len(local_ecr.issued_passwords())

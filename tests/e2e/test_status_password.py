@@ -41,8 +41,9 @@ def test_password_piped_into_docker_login(local_ecr: LocalEcr, client: Client) -
     assert "\n" not in secret
 
     host = local_ecr.host(REGION)
-    login = client.docker("login", "--username", "AWS", "--password-stdin", host,
-                          input=password.stdout)
+    login = client.docker(
+        "login", "--username", "AWS", "--password-stdin", host, input=password.stdout
+    )
     assert login.returncode == 0, describe(login)
     pull = client.pull(local_ecr.image(REGION))
     assert pull.returncode == 0, describe(pull)

@@ -47,8 +47,21 @@ def test_creds_store_pass_keeps_the_secret_out_of_config_json(
 
     pull = client.pull(local_ecr.image(REGION))
     assert pull.returncode == 0, describe(pull)
+
+
+def test_cred_helpers_pass_read_by_skopeo(local_ecr: LocalEcr, client: Client) -> None:
+    # skopeo (containers/image) ignores a global credsStore but follows credHelpers.
+    host = local_ecr.host(REGION)
+    client.write_config({"credHelpers": {host: "pass"}})
+    login = client.ecrlogin("-r", REGION)
+    assert login.returncode == 0, describe(login)
+    assert "auth" not in client.config().get("auths", {}).get(host, {})
+    listed = client.credential_helper("pass", "list", "")
+    assert host in json.loads(listed.stdout), describe(listed)
     inspect = client.skopeo("inspect", f"docker://{local_ecr.image(REGION)}")
     assert inspect.returncode == 0, describe(inspect)
+    pull = client.pull(local_ecr.image(REGION))
+    assert pull.returncode == 0, describe(pull)
 
 
 def test_to_daemon_validates_then_stores(local_ecr: LocalEcr, client: Client) -> None:
@@ -72,9 +85,7 @@ def test_to_daemon_rejected_token_leaves_config_untouched(
     assert len(local_ecr.issued_passwords(REGION)) > issued_before
     message = login.stdout + login.stderr
     assert local_ecr.host(REGION) in message, describe(login)
-    assert re.search(r"401|unauthori[sz]ed|reject|denied", message, re.IGNORECASE), describe(
-        login
-    )
+    assert re.search(r"401|unauthori[sz]ed|reject|denied", message, re.IGNORECASE), describe(login)
     assert "Traceback" not in message
     assert client.config_path.read_bytes() == before
 

@@ -28,8 +28,9 @@ def _sigterm_as_interrupt(_signum: int, _frame: FrameType | None) -> None:
 
 
 def _has_all_regions(tool: str, env: dict[str, str]) -> bool:
-    probe = subprocess.run([tool, "all-regions", "--help"], env=env, capture_output=True,
-                           timeout=60, check=False)
+    probe = subprocess.run(
+        [tool, "all-regions", "--help"], env=env, capture_output=True, timeout=60, check=False
+    )
     return probe.returncode == 0
 
 
@@ -61,9 +62,11 @@ def demo(workdir: Path | None) -> int:
 def shell(workdir: Path | None) -> int:
     with LocalEcr.start(workdir, log=_say) as env:
         print(env.describe())
-        print(f"# the docker CLI and skopeo must run in dockerd's mount namespace to resolve "
-              f"the ECR names:\n#   nsenter -m -t {env.dockerd_pid} docker pull "
-              f"{env.image(DEMO_REGION)}")
+        print(
+            f"# the docker CLI and skopeo must run in dockerd's mount namespace to resolve "
+            f"the ECR names:\n#   nsenter -m -t {env.dockerd_pid} docker pull "
+            f"{env.image(DEMO_REGION)}"
+        )
         print(f"# workdir (logs, issued passwords): {env.workdir}")
         _say("up; press Ctrl-C to tear down")
         try:
@@ -86,8 +89,12 @@ def check() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.localecr", description=__doc__)
     parser.add_argument("command", choices=["demo", "shell", "check"])
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="keep everything (logs too) here instead of a removed temp dir")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="keep everything (logs too) here instead of a removed temp dir",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:

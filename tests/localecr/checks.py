@@ -19,9 +19,7 @@ _NOT_REACHED = re.compile(r"connection refused|no such host|i/o timeout|dial tcp
 def is_auth_error(proc: subprocess.CompletedProcess[str]) -> bool:
     """The command failed because of authentication (not because the registry was away)."""
     text = proc.stdout + proc.stderr
-    return proc.returncode != 0 and bool(_AUTH_ERROR.search(text)) and not _NOT_REACHED.search(
-        text
-    )
+    return proc.returncode != 0 and bool(_AUTH_ERROR.search(text)) and not _NOT_REACHED.search(text)
 
 
 def secret_forms(password: str) -> list[str]:
@@ -44,5 +42,7 @@ def json_results(stdout: str) -> dict[str, dict[str, Any]]:
 def describe(proc: subprocess.CompletedProcess[str]) -> str:
     """For assertion messages: the command, its exit code and its output."""
     args = proc.args if isinstance(proc.args, list) else [str(proc.args)]
-    return (f"$ {' '.join(str(a) for a in args)}\nexit {proc.returncode}\n"
-            f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
+    return (
+        f"$ {' '.join(str(a) for a in args)}\nexit {proc.returncode}\n"
+        f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+    )

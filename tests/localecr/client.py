@@ -54,12 +54,21 @@ class Client:
     ) -> subprocess.CompletedProcess[str]:
         """Run `docker-credential-<name> <action>` as docker would."""
         return subprocess.run(
-            [f"docker-credential-{name}", action], env=self.env, input=input,
-            capture_output=True, text=True, timeout=30, check=False,
+            [f"docker-credential-{name}", action],
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
 
     def pass_ls(self) -> str:
         return subprocess.run(
-            ["pass", "ls"], env=self.env, capture_output=True, text=True, timeout=30,
+            ["pass", "ls"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
             check=True,
         ).stdout

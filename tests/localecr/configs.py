@@ -45,10 +45,9 @@ http:
 """
 
 
-def nginx_conf(
-    workdir: Path, address: str, hosts: list[str], registry_port: int, auth_current: Path
-) -> str:
+def nginx_conf(workdir: Path, address: str, hosts: list[str], registry_port: int) -> str:
     nginx = workdir / "nginx"
+    auth = workdir / "auth"
     temp = "\n".join(
         f"  {kind}_temp_path {nginx / 'tmp' / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -58,22 +57,27 @@ master_process on;
 worker_processes 1;
 # The password files live in a 0700 temp dir; workers must be able to read them.
 user root;
-pid {nginx / 'nginx.pid'};
-error_log {nginx / 'error.log'} warn;
+pid {nginx / "nginx.pid"};
+error_log {nginx / "error.log"} warn;
 events {{ worker_connections 512; }}
 http {{
-  access_log {nginx / 'access.log'};
+  access_log {nginx / "access.log"};
 {temp}
   client_max_body_size 0;
   server_names_hash_bucket_size 128;
-  ssl_certificate {workdir / 'certs' / 'server.crt'};
-  ssl_certificate_key {workdir / 'certs' / 'server.key'};
+  ssl_certificate {workdir / "certs" / "server.crt"};
+  ssl_certificate_key {workdir / "certs" / "server.key"};
 
-  # A token is issued per region and opens every registry host of that region,
-  # so the accepted passwords are kept per region.
+  # A token is issued per region and opens every registry host of that region.
   map $host $ecr_region {{
     "~^[0-9]{{12}}\\.dkr\\.ecr(-fips)?\\.(?<r>[a-z0-9-]+)\\.amazonaws\\.com$" $r;
     default none;
+  }}
+  # Which issued password the client claims to have: 32 characters of the base64 text
+  # (see motoserver.token_key). The password itself is then checked in full (SHA-1).
+  map $http_authorization $token_key {{
+    "~^Basic [A-Za-z0-9+/]{{8}}(?<k>[A-Za-z0-9+]{{32}})" $k;
+    default "";
   }}
 
   server {{
@@ -88,10 +92,14 @@ http {{
     # dockerd treats 127/8 as insecure and retries over plain HTTP after an HTTPS error;
     # answer there the same way, so that the error it reports is the registry's 401.
     listen {address}:80;
-    server_name {' '.join(hosts)};
+    server_name {" ".join(hosts)};
     location /v2/ {{
+      # An empty user file: nginx answers 401 with a Basic challenge, as for a bad password.
+      set $auth_file {auth / "issued"}/$ecr_region/$token_key;
+      if (!-f $auth_file) {{ set $auth_file {auth / "none"}; }}
+      if (-f {auth / "rejecting"}) {{ set $auth_file {auth / "none"}; }}
       auth_basic "{hosts[0]}";
-      auth_basic_user_file {auth_current}/$ecr_region;
+      auth_basic_user_file $auth_file;
       proxy_pass http://127.0.0.1:{registry_port};
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-Proto https;
@@ -122,10 +130,35 @@ def make_certs(certs: Path, hosts: list[str]) -> None:
     ca_dir = certs / "ca"
     ca_dir.mkdir(exist_ok=True)
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    run(["openssl", "req", "-x509", *ec, "-days", "2", "-subj", "/CN=localecr test CA",
-         "-keyout", str(certs / "ca.key"), "-out", str(ca_dir / "ca.crt")])
-    run(["openssl", "req", *ec, "-subj", "/CN=localecr registry",
-         "-keyout", str(certs / "server.key"), "-out", str(certs / "server.csr")])
+    run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            *ec,
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localecr test CA",
+            "-keyout",
+            str(certs / "ca.key"),
+            "-out",
+            str(ca_dir / "ca.crt"),
+        ]
+    )
+    run(
+        [
+            "openssl",
+            "req",
+            *ec,
+            "-subj",
+            "/CN=localecr registry",
+            "-keyout",
+            str(certs / "server.key"),
+            "-out",
+            str(certs / "server.csr"),
+        ]
+    )
     ext = certs / "server.ext"
     ext.write_text(
         "basicConstraints=CA:FALSE\n"
@@ -133,6 +166,23 @@ def make_certs(certs: Path, hosts: list[str]) -> None:
         "extendedKeyUsage=serverAuth\n"
         "subjectAltName=" + ",".join(f"DNS:{h}" for h in hosts) + "\n"
     )
-    run(["openssl", "x509", "-req", "-in", str(certs / "server.csr"), "-days", "2",
-         "-CA", str(ca_dir / "ca.crt"), "-CAkey", str(certs / "ca.key"), "-CAcreateserial",
-         "-extfile", str(ext), "-out", str(certs / "server.crt")])
+    run(
+        [
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            str(certs / "server.csr"),
+            "-days",
+            "2",
+            "-CA",
+            str(ca_dir / "ca.crt"),
+            "-CAkey",
+            str(certs / "ca.key"),
+            "-CAcreateserial",
+            "-extfile",
+            str(ext),
+            "-out",
+            str(certs / "server.crt"),
+        ]
+    )

@@ -25,8 +25,8 @@ from .procs import Service, spawn, wait_until
 _MOUNT_AND_EXEC = (
     'mount --bind "$0" /etc/hosts && '
     '{ [ ! -d /etc/docker ] || mount --bind "$1" /etc/docker; } && '
-    'mount -t tmpfs -o mode=0755 localecr-run /run && '
-    'mount -t tmpfs -o mode=0755 localecr-varlib /var/lib && '
+    "mount -t tmpfs -o mode=0755 localecr-run /run && "
+    "mount -t tmpfs -o mode=0755 localecr-varlib /var/lib && "
     'shift && exec "$@"'
 )
 
@@ -40,17 +40,34 @@ def start(root: Path, hosts_file: Path, log: Path) -> tuple[Service, str]:
     config.write_text(json.dumps({}))
     sock = root / "docker.sock"
     argv = [
-        "unshare", "-m", "--propagation", "private", "--",
-        "sh", "-c", _MOUNT_AND_EXEC, str(hosts_file), str(etc),
+        "unshare",
+        "-m",
+        "--propagation",
+        "private",
+        "--",
+        "sh",
+        "-c",
+        _MOUNT_AND_EXEC,
+        str(hosts_file),
+        str(etc),
         "dockerd",
-        "--host", f"unix://{sock}",
-        "--data-root", str(root / "data"),
-        "--exec-root", str(root / "x"),
-        "--pidfile", str(root / "docker.pid"),
-        "--config-file", str(config),
+        "--host",
+        f"unix://{sock}",
+        "--data-root",
+        str(root / "data"),
+        "--exec-root",
+        str(root / "x"),
+        "--pidfile",
+        str(root / "docker.pid"),
+        "--config-file",
+        str(config),
         # Touch no network setting of the machine: no bridge, no iptables, no sysctls.
-        "--bridge=none", "--iptables=false", "--ip6tables=false",
-        "--ip-forward=false", "--ip-masq=false", "--userland-proxy=false",
+        "--bridge=none",
+        "--iptables=false",
+        "--ip6tables=false",
+        "--ip-forward=false",
+        "--ip-masq=false",
+        "--userland-proxy=false",
         "--storage-driver=vfs",
         "--log-level=warn",
     ]

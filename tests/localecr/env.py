@@ -1,8 +1,8 @@
 """The local ECR: moto (AWS side) + nginx + docker-registry + dockerd + pass, on loopback.
 
-    with LocalEcr.start() as env:
-        subprocess.run(["ecrlogin", "-r", "eu-west-1"], env=env.ecrlogin_env)
-        env.docker("pull", env.image("eu-west-1"))
+with LocalEcr.start() as env:
+    subprocess.run(["ecrlogin", "-r", "eu-west-1"], env=env.ecrlogin_env)
+    env.docker("pull", env.image("eu-west-1"))
 """
 
 from __future__ import annotations
@@ -57,8 +57,11 @@ def _aws_partition_regions(endpoint: str) -> list[str]:
     aws = next(p for p in partitions if p["partition"] == "aws")
     pattern = re.compile(aws["regionRegex"])
     ec2 = boto3.client(
-        "ec2", endpoint_url=endpoint, region_name=DEFAULT_REGION,
-        aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET,
+        "ec2",
+        endpoint_url=endpoint,
+        region_name=DEFAULT_REGION,
+        aws_access_key_id=FAKE_KEY_ID,
+        aws_secret_access_key=FAKE_SECRET,
     )
     names = [r["RegionName"] for r in ec2.describe_regions()["Regions"]]
     return sorted(n for n in names if pattern.match(n))
@@ -122,19 +125,34 @@ class LocalEcr:
     def _up(self) -> None:
         began = time.monotonic()
         w = self.workdir
-        for sub in ("logs", "auth/issued", "auth/reject", "auth/faults", "registry",
-                    "nginx/tmp", "home"):
+        for sub in (
+            "logs",
+            "auth/issued",
+            "auth/faults",
+            "registry",
+            "nginx/tmp",
+            "home",
+        ):
             (w / sub).mkdir(parents=True, exist_ok=True)
         self.address = _pick_address()
-        self._set_rejecting(False)
+        (self.auth_dir / "none").touch()
 
         # The slow, independent parts first, in parallel: moto, the registry, the GPG key.
         moto_port = free_port()
         self.moto_url = f"http://127.0.0.1:{moto_port}"
         moto = self._spawn(
             "moto",
-            [sys.executable, "-m", "tests.localecr.motoserver", "--auth-dir",
-             str(self.auth_dir), "-H", "127.0.0.1", "-p", str(moto_port)],
+            [
+                sys.executable,
+                "-m",
+                "tests.localecr.motoserver",
+                "--auth-dir",
+                str(self.auth_dir),
+                "-H",
+                "127.0.0.1",
+                "-p",
+                str(moto_port),
+            ],
             env=os.environ | {"PYTHONPATH": str(REPO_ROOT)},
         )
         self.registry_port = free_port()
@@ -149,8 +167,7 @@ class LocalEcr:
         self._log(f"moto up at {self.moto_url}: {len(self.regions)} regions in the aws partition")
         hosts = configs.all_hosts(self.regions)
         for region in self.regions:
-            (self.auth_dir / "issued" / region).touch()
-            (self.auth_dir / "reject" / region).touch()
+            (self.auth_dir / "issued" / region).mkdir(exist_ok=True)
 
         hosts_file = w / "hosts"
         hosts_file.write_text(configs.hosts_file(self.address, hosts))
@@ -161,8 +178,7 @@ class LocalEcr:
 
         configs.make_certs(w / "certs", hosts)
         nginx_conf = w / "nginx" / "nginx.conf"
-        nginx_conf.write_text(configs.nginx_conf(
-            w, self.address, hosts, self.registry_port, self.auth_dir / "current"))
+        nginx_conf.write_text(configs.nginx_conf(w, self.address, hosts, self.registry_port))
         nginx = self._spawn("nginx", ["nginx", "-c", str(nginx_conf), "-p", str(w / "nginx")])
 
         wait_until(registry, lambda: port_open("127.0.0.1", self.registry_port), "registry")
@@ -174,15 +190,22 @@ class LocalEcr:
         # skopeo runs in dockerd's namespace, where its blob cache lands in a tmpfs.
         self._push(oci)
         self.startup_seconds = time.monotonic() - began
-        self._log(f"local ECR up in {self.startup_seconds:.1f}s: {len(hosts)} hosts on "
-                  f"{self.address}:443, docker at {self.docker_host}")
+        self._log(
+            f"local ECR up in {self.startup_seconds:.1f}s: {len(hosts)} hosts on "
+            f"{self.address}:443, docker at {self.docker_host}"
+        )
 
     def _push(self, oci: Path) -> None:
         policy = self.workdir / "policy.json"
         policy.write_text(json.dumps({"default": [{"type": "insecureAcceptAnything"}]}))
         result = self.skopeo(
-            "--policy", str(policy), "copy", "--quiet", "--dest-no-creds",
-            "--dest-tls-verify=false", f"oci:{oci}:{self.tag}",
+            "--policy",
+            str(policy),
+            "copy",
+            "--quiet",
+            "--dest-no-creds",
+            "--dest-tls-verify=false",
+            f"oci:{oci}:{self.tag}",
             f"docker://127.0.0.1:{self.registry_port}/{self.repository}:{self.tag}",
             env=self._tool_env(self._default_home),
         )
@@ -195,8 +218,9 @@ class LocalEcr:
             try:
                 stop(service)
             except Exception as exc:  # keep stopping the others
-                print(f"localecr: stopping {service.name} (pid {service.pid}): {exc}",
-                      file=sys.stderr)
+                print(
+                    f"localecr: stopping {service.name} (pid {service.pid}): {exc}", file=sys.stderr
+                )
         self._services.clear()
         passstore.kill_agents(self.gnupghome)
 
@@ -266,12 +290,19 @@ class LocalEcr:
         # nsenter into dockerd's mount namespace: the ECR hostnames resolve there.
         return subprocess.run(
             ["nsenter", "-m", "-t", str(self.dockerd_pid), "--", *argv],
-            env=env or self.ecrlogin_env, input=input, capture_output=True, text=True,
-            timeout=timeout, check=False,
+            env=env or self.ecrlogin_env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
 
     def docker(
-        self, *args: str, env: dict[str, str] | None = None, input: str | None = None,
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
         timeout: float = 120.0,
     ) -> subprocess.CompletedProcess[str]:
         """Run the real docker CLI against this daemon (`env` picks the client)."""
@@ -288,24 +319,18 @@ class LocalEcr:
 
     # ---- faults -------------------------------------------------------------------------
 
-    def _set_rejecting(self, rejecting: bool) -> None:
-        # nginx reads `auth/current/<region>` per request; `current` is a symlink swapped
-        # atomically between the issued passwords and empty files.
-        target = "reject" if rejecting else "issued"
-        tmp = self.auth_dir / "current.tmp"
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        tmp.symlink_to(target)
-        os.replace(tmp, self.auth_dir / "current")
-
     @contextlib.contextmanager
     def rejecting_tokens(self) -> Iterator[None]:
-        """While the block runs, the registry rejects every password (HTTP 401)."""
-        self._set_rejecting(True)
+        """While the block runs, the registry rejects every password (HTTP 401).
+
+        nginx tests for the flag file on each request (see configs.nginx_conf).
+        """
+        flag = self.auth_dir / "rejecting"
+        flag.touch()
         try:
             yield
         finally:
-            self._set_rejecting(False)
+            flag.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def failing_region(self, region: str, code: str = "AccessDeniedException") -> Iterator[None]:

@@ -7,9 +7,13 @@ wrapper replaces it before the server starts, so that every call issues a fresh 
 password of 2,500+ characters valid for 12 hours, and records it where the registry's nginx
 front reads its accepted passwords:
 
-- ``DIR/issued/<region>``: ``AWS:{SHA}<base64 sha1>`` lines (nginx ``auth_basic_user_file``;
-  nginx rereads it on each request, so a password works as soon as it is issued). A token
-  opens every registry host of its region, as in real ECR.
+- ``DIR/issued/<region>/<key>``: one ``AWS:{SHA}<base64 sha1>`` line, the nginx
+  ``auth_basic_user_file`` for that password. nginx checks only the first line whose user
+  matches, so a file of many ``AWS:`` lines would accept only the oldest password; instead
+  nginx picks the file by ``<key>``, 32 characters cut from the ``Authorization`` header
+  (see ``token_key``), then checks the whole password against its SHA-1. nginx reads the
+  file on each request, so a password works as soon as it is issued, for 12 hours, on every
+  registry host of its region, as in real ECR.
 - ``DIR/passwords``: ``<region> <password>`` lines, for the tests to look for leaks.
 - ``DIR/faults/<region>``: if this file exists, GetAuthorizationToken in that region fails
   with the error code written in it (default ``AccessDeniedException``), to test that one
@@ -36,8 +40,24 @@ PASSWORD_BYTES = 1900
 _lock = threading.Lock()
 
 
-def new_password() -> str:
-    return base64.b64encode(secrets.token_bytes(PASSWORD_BYTES)).decode("ascii")
+def token_key(password: str) -> str | None:
+    """The part of `Basic base64("AWS:<password>")` that names the password's auth file.
+
+    Characters 8-40 of the base64 text depend on the password only; a key with a "/" cannot
+    be a file name, so such passwords are not issued (nginx's map matches no "/" there).
+    """
+    encoded = base64.b64encode(f"AWS:{password}".encode()).decode()
+    key = encoded[8:40]
+    return None if "/" in key else key
+
+
+def new_password() -> tuple[str, str]:
+    """A random password like ECR's (2,500+ characters), and its key."""
+    while True:
+        password = base64.b64encode(secrets.token_bytes(PASSWORD_BYTES)).decode("ascii")
+        key = token_key(password)
+        if key is not None:
+            return password, key
 
 
 def htpasswd_line(password: str) -> str:
@@ -45,12 +65,13 @@ def htpasswd_line(password: str) -> str:
     return f"AWS:{{SHA}}{digest}\n"
 
 
-def record(auth_dir: Path, region: str, password: str) -> None:
-    with _lock:
-        with open(auth_dir / "passwords", "a", encoding="ascii") as f:
-            f.write(f"{region} {password}\n")
-        with open(auth_dir / "issued" / region, "a", encoding="ascii") as f:
-            f.write(htpasswd_line(password))
+def record(auth_dir: Path, region: str, password: str, key: str) -> None:
+    region_dir = auth_dir / "issued" / region
+    region_dir.mkdir(parents=True, exist_ok=True)
+    # Written before the token is returned, so the registry accepts it from the first use.
+    (region_dir / key).write_text(htpasswd_line(password), encoding="ascii")
+    with _lock, open(auth_dir / "passwords", "a", encoding="ascii") as f:
+        f.write(f"{region} {password}\n")
 
 
 def install(auth_dir: Path) -> None:
@@ -71,8 +92,8 @@ def install(auth_dir: Path) -> None:
         expires = datetime.fromtimestamp(time.time() + TOKEN_TTL_SECONDS, tz=UTC)
         auth_data = []
         for registry_id in registry_ids:
-            password = new_password()
-            record(auth_dir, region, password)
+            password, key = new_password()
+            record(auth_dir, region, password, key)
             token = base64.b64encode(f"AWS:{password}".encode()).decode()
             auth_data.append(
                 {

@@ -18,15 +18,28 @@ def start_keygen(gnupghome: Path, log: Path) -> subprocess.Popen[bytes]:
     gnupghome.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(log, "ab") as out:
         return subprocess.Popen(
-            ["gpg", "--batch", "--passphrase", "", "--quick-gen-key",
-             "localecr test <localecr@example.invalid>", "default", "default", "1d"],
-            env=gpg_env(gnupghome), stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            [
+                "gpg",
+                "--batch",
+                "--passphrase",
+                "",
+                "--quick-gen-key",
+                "localecr test <localecr@example.invalid>",
+                "default",
+                "default",
+                "1d",
+            ],
+            env=gpg_env(gnupghome),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
         )
 
 
 def key_fingerprint(gnupghome: Path) -> str:
-    out = run(["gpg", "--batch", "--with-colons", "--list-secret-keys"],
-              env=gpg_env(gnupghome)).stdout.decode()
+    out = run(
+        ["gpg", "--batch", "--with-colons", "--list-secret-keys"], env=gpg_env(gnupghome)
+    ).stdout.decode()
     for line in out.splitlines():
         if line.startswith("fpr:"):
             return line.split(":")[9]
@@ -41,5 +54,10 @@ def init_store(store: Path, gnupghome: Path, key: str) -> None:
 def kill_agents(gnupghome: Path) -> None:
     """gpg starts gpg-agent (and maybe keyboxd/dirmngr) on its own: stop those of this home."""
     if gnupghome.exists():
-        subprocess.run(["gpgconf", "--kill", "all"], env=gpg_env(gnupghome),
-                       capture_output=True, timeout=15, check=False)
+        subprocess.run(
+            ["gpgconf", "--kill", "all"],
+            env=gpg_env(gnupghome),
+            capture_output=True,
+            timeout=15,
+            check=False,
+        )

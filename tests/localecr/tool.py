@@ -26,6 +26,11 @@ def ecrlogin(
     *args: str, env: dict[str, str], input: str | None = None, timeout: float = 120.0
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [ecrlogin_path(), *args], env=env, input=input, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [ecrlogin_path(), *args],
+        env=env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
