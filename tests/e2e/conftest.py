@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,21 +26,51 @@ from tests.localecr import (
 )
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: a missing part is a failure)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def local_ecr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEcr]:
+def _missing() -> list[str]:
     missing = missing_parts()
     try:
         ecrlogin_path()
     except FileNotFoundError:
         missing.append("the ecrlogin console script (pip install -e '.[dev]')")
+    return missing
+
+
+_skip_reason: list[str] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Outside CI, skip the whole suite up front when a part is missing."""
+    e2e = [item for item in items if item.get_closest_marker("e2e")]
+    if not e2e or os.environ.get("CI") == "true":
+        return
+    missing = _missing()
     if missing:
-        _unavailable(describe_missing(missing))
+        _skip_reason.append(describe_missing(missing))
+        skip = pytest.mark.skip(reason=_skip_reason[0])
+        for item in e2e:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Report every one of those skips at this file, so that `-rs` folds them into one line
+    (pytest folds skips by file and line)."""
+    report = yield
+    if _skip_reason and report.skipped and isinstance(report.longrepr, tuple):
+        report.longrepr = (__file__, 1, f"Skipped: {_skip_reason[0]}")
+    return report
+
+
+@pytest.fixture(scope="session")
+def local_ecr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEcr]:
+    missing = _missing()
+    if missing:
+        # Only under CI=true (otherwise the tests were skipped at collection).
+        pytest.fail(
+            f"{describe_missing(missing)} (CI=true: a missing part is a failure)", pytrace=False
+        )
     began = time.monotonic()
     with LocalEcr.start(tmp_path_factory.mktemp("localecr")) as env:
         print(
