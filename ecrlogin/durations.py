@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-_DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
+_DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?", re.ASCII)
 
 
 def parse_duration(text: str) -> timedelta:
     text = text.strip().lower()
-    if text.isdigit():
-        return timedelta(seconds=int(text))
     match = _DURATION.fullmatch(text)
+    if text.isascii() and text.isdigit():
+        match = _DURATION.fullmatch(text + "s")
     if not text or match is None:
         raise ValueError(f"{text!r} is not a duration (examples: 30m, 2h, 1h30m, 90s)")
     hours, minutes, seconds = (int(match[k] or 0) for k in "hms")
-    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"{text!r} is not a duration: too long") from None
