@@ -7,10 +7,12 @@ provisions it; under CI=true a missing part is an error, never a skip.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -36,6 +38,10 @@ def _missing() -> list[str]:
 
 
 _skip_reason: list[str] = []
+
+
+def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -71,6 +77,8 @@ def local_ecr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEcr]:
         pytest.fail(
             f"{describe_missing(missing)} (CI=true: a missing part is a failure)", pytrace=False
         )
+    # `kill <pytest>` then tears the environment down as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     began = time.monotonic()
     with LocalEcr.start(tmp_path_factory.mktemp("localecr")) as env:
         print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -42,6 +43,14 @@ class Service:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM if the process that started us dies, so that a
+    test run killed with SIGKILL (no teardown) does not leave daemons behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+
+
 def spawn(
     name: str,
     argv: Sequence[str],
@@ -60,6 +69,7 @@ def spawn(
             env=env,
             cwd=cwd,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     return Service(name, proc, log)
 
