@@ -1,3 +1,3 @@
-from ecrlogin.cli import main
+from ecrlogin.cli import entry
 
-main()
+entry()

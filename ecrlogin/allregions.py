@@ -43,8 +43,7 @@ def discover(
     environ: Mapping[str, str] = os.environ,
 ) -> Discovery:
     found: dict[str | None, list[str] | EcrLoginError] = {}
-    partitions: dict[str | None, str] = {}
-    asked: dict[str | None, Future[list[str]]] = {}
+    homes: dict[str | None, str] = {}
     for profile in profile_names:
         try:
             home = profiles.configured_region(profile, environ)
@@ -53,10 +52,17 @@ def discover(
         except EcrLoginError as error:
             found[profile] = error
             continue
-        home = home or FALLBACK_HOME_REGION
-        partitions[profile] = registry.partition_of(home).name
-        if not dry_run:
-            asked[profile] = calls.regions(profile, home, partitions[profile])
+        homes[profile] = home or FALLBACK_HOME_REGION
+    partitions = {p: registry.partition_of(home).name for p, home in homes.items()}
+    if dry_run:
+        asked: dict[str | None, Future[list[str]]] = {}
+    else:  # the round trip on the critical path goes out first; the rest overlaps it
+        asked = {p: calls.regions(p, home, partitions[p]) for p, home in homes.items()}
+        for profile, home in homes.items():
+            calls.identity(profile, home)
+        for profile, pending in asked.items():
+            candidates = _filtered(aws.partition_regions(partitions[profile]), include, exclude)
+            calls.prepare_ecr_clients(profile, candidates, until=pending)
     notes = []
     for profile, partition in partitions.items():
         future = asked.get(profile)

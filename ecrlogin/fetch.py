@@ -24,6 +24,7 @@ class AwsCalls:
         self._factory = session_factory
         self._sessions: dict[str | None, Any] = {}
         self._clients: dict[tuple[str | None, str, str, bool], Any] = {}
+        self._identities: dict[str | None, Future[aws.Identity]] = {}
         self._pool = ThreadPoolExecutor(MAX_CONCURRENT_CALLS, thread_name_prefix="aws")
 
     def close(self) -> None:
@@ -45,12 +46,30 @@ class AwsCalls:
         )
 
     def identity(self, profile: str | None, region: str) -> Future[aws.Identity]:
-        return self._submit(
-            lambda: self._client(profile, "sts", region),
-            lambda c: aws.caller_identity(c, profile=profile, region=region),
-            profile,
-            region,
-        )
+        """`sts:GetCallerIdentity`, once per profile however often it is asked for."""
+        if profile not in self._identities:
+            self._identities[profile] = self._submit(
+                lambda: self._client(profile, "sts", region),
+                lambda c: aws.caller_identity(c, profile=profile, region=region),
+                profile,
+                region,
+            )
+        return self._identities[profile]
+
+    def prepare_ecr_clients(
+        self, profile: str | None, regions: list[str], until: Future[Any]
+    ) -> None:
+        """Make ECR clients while `until` is in flight: the calling thread would only wait.
+
+        Client creation is CPU work (~7 ms each); done during a round trip it costs no time.
+        """
+        for region in regions:
+            if until.done():
+                return
+            try:
+                self._client(profile, "ecr", region)
+            except Exception:  # the real call will report it
+                return
 
     def regions(self, profile: str | None, region: str, partition: str) -> Future[list[str]]:
         return self._submit(

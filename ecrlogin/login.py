@@ -14,13 +14,15 @@ from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecrlogin import dockerconfig, profiles, state
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.fetch import AwsCalls
 from ecrlogin.registry import Registry
 from ecrlogin.targets import Request, Target, TokenKey, plan
+
+if TYPE_CHECKING:  # the cached path must not pay for threads and botocore's error types
+    from ecrlogin.fetch import AwsCalls
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
@@ -96,7 +98,7 @@ def login(
     config = dockerconfig.load(settings.docker_config)  # refuse a bad file before any call
     known = state.load(settings.state_dir)
     own_calls = calls is None
-    calls = calls or AwsCalls()
+    calls = calls or _new_calls()
     try:
         failures: list[Result] = []
         find_regions = regions_of or default_regions(request, settings, calls, environ)
@@ -140,6 +142,12 @@ def login(
             calls.close()
     ordered = [results[t] for t in targets if t in results]
     return Outcome((*failures, *ordered), tuple(notes))
+
+
+def _new_calls() -> AwsCalls:
+    from ecrlogin.fetch import AwsCalls
+
+    return AwsCalls()
 
 
 def _describe(target: Target) -> str:
@@ -350,7 +358,7 @@ def password(
 ) -> str:
     """One registry password, for `ecrlogin password` (a drop-in for get-login-password)."""
     own_calls = calls is None
-    calls = calls or AwsCalls()
+    calls = calls or _new_calls()
     try:
         if public:
             from ecrlogin.registry import PUBLIC_REGION
