@@ -1,0 +1,1 @@
+"""`make bench`: ecrlogin against the aws-cli + docker-login pipeline it replaces."""
