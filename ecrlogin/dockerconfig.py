@@ -50,7 +50,9 @@ class Destination:
 
     @property
     def needs_nothing(self) -> bool:
-        return self.kind == "credHelpers" and self.helper == ECR_LOGIN_HELPER
+        # credHelpers[host] or credsStore "ecr-login" (its README offers both) fetches its own
+        # tokens, and its `store` is not implemented: nothing to store, nothing to erase
+        return self.helper == ECR_LOGIN_HELPER
 
 
 def destination(config: Mapping[str, Any], host: str) -> Destination:
