@@ -141,7 +141,20 @@ def login(
         if own_calls:
             calls.close()
     ordered = [results[t] for t in targets if t in results]
-    return Outcome((*failures, *ordered), tuple(notes))
+    return Outcome((*failures, *_one_per_host(ordered)), tuple(notes))
+
+
+def _one_per_host(results: list[Result]) -> list[Result]:
+    """Your own account named again with -a is one registry, shown once."""
+    seen: set[tuple[str, str | None]] = set()
+    kept = []
+    for result in results:
+        key = (result.registry.host, result.profile) if result.registry else None
+        if key is None or key not in seen:
+            kept.append(result)
+        if key is not None:
+            seen.add(key)
+    return kept
 
 
 def _new_calls() -> AwsCalls:
