@@ -29,6 +29,7 @@ _HINTS = (
     ("pass not initialized", "run `pass init <gpg-key-id>` first"),
     ("password store is empty", "run `pass init <gpg-key-id>` first"),
     ("dbus", "the secret service needs a D-Bus session; run inside a desktop session"),
+    ("d-bus", "the secret service needs a D-Bus session; run inside a desktop session"),
     ("org.freedesktop.secrets", "no secret service is running (gnome-keyring, KeePassXC…)"),
     ("locked", "unlock the keychain or keyring, then retry"),
     ("interaction", "unlock the keychain or keyring, then retry"),
