@@ -86,7 +86,10 @@ def load(directory: Path) -> State:
         records = tuple(Record.from_json(item) for item in data.get("records", []))
     except (TypeError, ValueError):
         return State()
-    return State(records, dict(data.get("accounts", {})))
+    accounts = data.get("accounts", {})
+    if not isinstance(accounts, dict):
+        return State()
+    return State(records, dict(accounts))
 
 
 def _save(directory: Path, state: State) -> None:
