@@ -40,11 +40,16 @@ def test_login_one_region_then_docker_and_skopeo_pull(local_ecr: LocalEcr, clien
     assert local_ecr.repository in inspect.stdout
 
 
-def test_login_does_not_open_other_regions(local_ecr: LocalEcr, client: Client) -> None:
+def test_a_token_opens_only_its_own_region(local_ecr: LocalEcr, client: Client) -> None:
     login = client.ecrlogin("-r", REGION)
     assert login.returncode == 0, describe(login)
+    # The environment, not ecrlogin, under test: eu-west-1's token offered to us-west-2.
+    config = client.config()
+    config["auths"][local_ecr.host("us-west-2")] = config["auths"][local_ecr.host(REGION)]
+    client.write_config(config)
     pull = client.pull(local_ecr.image("us-west-2"))
     assert is_auth_error(pull), describe(pull)
+    assert "no basic auth credentials" not in pull.stderr, "the token was not even offered"
 
 
 def test_several_regions_and_a_second_account_in_one_run(
