@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import json
 import os
 import tempfile
@@ -87,13 +88,17 @@ def locked(directory: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[N
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Replace `path` whole: temp file beside it, fsync, rename; an existing mode is kept."""
+    """Replace `path` whole: temp file beside it, fsync, rename; an existing mode is kept.
+
+    The caller holds `locked(path's directory)`.
+    """
     target = real_path(path)
     try:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = NEW_FILE_MODE
     payload = (json.dumps(data, indent="\t") + "\n").encode()
+    _remove_stale_temps(target)
     try:
         fd, temp_name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
@@ -114,6 +119,17 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
             raise ConfigFileError(f"cannot write {target}: {error.strerror}") from None
         raise
     _fsync_dir(target.parent)
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove temp files of writers killed between mkstemp and rename (they may hold tokens).
+
+    Callers hold the directory lock, so no other ecrlogin is writing one right now; the name
+    pattern is ecrlogin's own (the docker CLI's temp files are named differently).
+    """
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _fsync_dir(directory: Path) -> None:
