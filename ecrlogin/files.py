@@ -97,6 +97,11 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = NEW_FILE_MODE
+    else:
+        if not os.access(target, os.W_OK):  # rename would replace it anyway: respect the mode
+            raise ConfigFileError(
+                f"{target} is read-only; left untouched", f"chmod u+w {target} to let it change"
+            )
     payload = (json.dumps(data, indent="\t") + "\n").encode()
     _remove_stale_temps(target)
     try:
