@@ -49,6 +49,8 @@ def discover(
             home = profiles.configured_region(profile, environ)
             if home is None and not dry_run:
                 home = calls.session_region(profile)
+            if home is not None:
+                registry.check_configured_region(home, profile)
         except EcrLoginError as error:
             found[profile] = error
             continue

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecrlogin import dockerconfig, profiles, state
+from ecrlogin import dockerconfig, profiles, registry, state
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.registry import Registry
 from ecrlogin.targets import Request, Target, TokenKey, plan
@@ -184,7 +184,7 @@ def default_regions(
                 f"no region set for {f'profile {profile!r}' if profile else 'the default profile'}",
                 "pass -r REGION, or run `aws configure set region REGION`",
             )
-        return [region]
+        return [registry.check_configured_region(region, profile)]
 
     return regions_of
 

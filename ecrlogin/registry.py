@@ -13,7 +13,7 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from ecrlogin.errors import UsageError
+from ecrlogin.errors import EcrLoginError, UsageError
 
 PUBLIC_HOST = "public.ecr.aws"
 PUBLIC_REGION = "us-east-1"  # ECR Public's API lives in us-east-1 only
@@ -88,6 +88,18 @@ def check_region(region: str) -> str:
         raise UsageError(f"{region!r} is not an AWS region", "regions look like eu-west-1")
     partition_of(region)
     return region
+
+
+def check_configured_region(region: str, profile: str | None) -> str:
+    """A region from the AWS config or environment: a bad one is a settings problem (exit 1)."""
+    try:
+        return check_region(region)
+    except UsageError:
+        who = f"profile {profile!r}" if profile else "the default profile"
+        raise EcrLoginError(
+            f"the region of {who} is {region!r}, which is not an AWS region",
+            "fix `region` in the AWS config or AWS_DEFAULT_REGION, or pass -r REGION",
+        ) from None
 
 
 def check_account(account: str) -> str:
