@@ -11,6 +11,7 @@ import contextlib
 import os
 import subprocess
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 from ecrlogin.errors import CredentialStoreError, redact
@@ -41,9 +42,20 @@ def child_environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key not in _SECRET_VARIABLES}
 
 
-def helper_store(name: str, timeout: float = HELPER_TIMEOUT_SECONDS) -> Any:
+def helper_timeout(environ: Mapping[str, str] = os.environ) -> float:
+    """Seconds a helper may take: `ECRLOGIN_HELPER_TIMEOUT` if a positive number, else 20."""
+    try:
+        seconds = float(environ.get("ECRLOGIN_HELPER_TIMEOUT", ""))
+    except ValueError:
+        return HELPER_TIMEOUT_SECONDS
+    return seconds if 0 < seconds < float("inf") else HELPER_TIMEOUT_SECONDS
+
+
+def helper_store(name: str, timeout: float | None = None) -> Any:
     """A docker-py credential `Store` for `docker-credential-<name>` with our process rules."""
     from docker.credentials import Store  # docker is heavy: only when a helper is used
+
+    timeout = timeout or helper_timeout()
 
     class BoundedStore(Store):
         def _execute(self, subcmd: str, data_input: bytes | None) -> bytes:
