@@ -1,0 +1,116 @@
+"""ecrlogin.allregions: which regions all-regions covers, per profile."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from awsfakes import ClientError, NoCalls, StubbedSessions
+
+from ecrlogin import aws
+from ecrlogin.allregions import discover
+from ecrlogin.errors import AwsError, EcrLoginError
+from ecrlogin.fetch import AwsCalls
+
+ENABLED = ["eu-west-1", "eu-west-2", "eu-central-1", "us-east-1", "us-west-2", "ap-south-1"]
+
+
+def regions_answer(profile: str | None, region: str, service: str) -> dict[str, Any]:
+    return {"Regions": [{"RegionName": r, "OptInStatus": "opt-in-not-required"} for r in ENABLED]}
+
+
+def run(
+    sessions: StubbedSessions, profiles: Sequence[str | None] = ("prod",), **options: Any
+) -> Any:
+    calls = AwsCalls(session_factory=sessions)
+    try:
+        return discover(profiles, calls, environ={}, **options)
+    finally:
+        calls.close()
+
+
+@pytest.mark.parametrize(
+    ("include", "exclude", "expected"),
+    [
+        ((), (), sorted(ENABLED)),
+        (("eu-*",), (), ["eu-central-1", "eu-west-1", "eu-west-2"]),
+        (("eu-*", "us-*"), ("*-2",), ["eu-central-1", "eu-west-1", "us-east-1"]),
+        ((), ("eu-*", "ap-*"), ["us-east-1", "us-west-2"]),
+        (("mars-*",), (), []),
+    ],
+)
+def test_describe_regions_filtered_by_globs(
+    include: tuple[str, ...], exclude: tuple[str, ...], expected: list[str]
+) -> None:
+    sessions = StubbedSessions(ec2=regions_answer)
+    found = run(sessions, include=include, exclude=exclude)
+    assert found.regions_of("prod") == expected
+    assert found.notes == ()
+    assert sessions.count("ec2") == 1
+    assert sessions.clients[0][:3] == ("prod", "ec2", "eu-west-1")  # the profile's home region
+
+
+def test_access_denied_falls_back_to_the_partition_with_a_note() -> None:
+    sessions = StubbedSessions(ec2=lambda p, r, s: ClientError("UnauthorizedOperation", 403))
+    found = run(sessions, include=("us-*",))
+    expected = [r for r in aws.partition_regions("aws") if r.startswith("us-")]
+    assert found.regions_of("prod") == expected
+    assert "us-east-1" in expected
+    (note,) = found.notes
+    assert "ec2:DescribeRegions is denied" in note
+    assert "aws partition" in note
+    assert "prod" in note
+
+
+def test_dry_run_uses_the_partition_list_without_a_call() -> None:
+    calls: Any = NoCalls()
+    found = discover(["prod"], calls, dry_run=True, environ={"AWS_DEFAULT_REGION": "cn-north-1"})
+    assert found.regions_of("prod") == ["cn-north-1", "cn-northwest-1"]  # not aws-cn-global
+    (note,) = found.notes
+    assert note.startswith("--dry-run: using the aws-cn partition's regions")
+
+
+def test_dry_run_without_any_region_assumes_the_aws_partition() -> None:
+    calls: Any = NoCalls()
+    found = discover([None], calls, dry_run=True, environ={})
+    assert "eu-west-1" in found.regions_of(None)
+    assert "aws-global" not in found.regions_of(None)
+    assert "the default profile" in found.notes[0]
+
+
+def test_other_errors_fail_that_profile_alone() -> None:
+    def ec2(profile: str | None, region: str, service: str) -> Any:
+        if profile == "broken":
+            return ClientError("ThrottlingException")
+        return regions_answer(profile, region, service)
+
+    found = run(StubbedSessions(ec2=ec2), ["prod", "broken"])
+    assert found.regions_of("prod") == sorted(ENABLED)
+    with pytest.raises(AwsError, match="throttled"):
+        found.regions_of("broken")
+    assert found.notes == ()
+
+
+def test_unknown_profile_fails_alone() -> None:
+    def factory(profile: str | None) -> Any:
+        if profile == "ghost":
+            raise AwsError("unknown AWS profile 'ghost' (known: prod)")
+        return StubbedSessions(ec2=regions_answer)(profile)
+
+    calls = AwsCalls(session_factory=factory)
+    try:
+        found = discover(["prod", "ghost"], calls, environ={})
+    finally:
+        calls.close()
+    assert found.regions_of("prod") == sorted(ENABLED)
+    with pytest.raises(EcrLoginError, match="unknown AWS profile 'ghost'"):
+        found.regions_of("ghost")
+
+
+def test_bad_region_in_the_settings_fails_that_profile_alone() -> None:
+    calls: Any = NoCalls()
+    found = discover(["x"], calls, dry_run=True, environ={"AWS_DEFAULT_REGION": "moon-1"})
+    with pytest.raises(EcrLoginError, match="'moon-1', which is not an AWS region") as caught:
+        found.regions_of("x")
+    assert caught.value.exit_code == 1  # a settings problem, not a bad command line

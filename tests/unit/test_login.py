@@ -1,0 +1,308 @@
+"""ecrlogin.login: the orchestration, with stubbed AWS clients and a fake daemon."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from awsfakes import ACCOUNT, EXPIRES, NOW, ClientError, NoCalls, StubbedSessions, password_for
+
+from ecrlogin import login, output, registry, state
+from ecrlogin.errors import ConfigFileError, DaemonError
+from ecrlogin.fetch import AwsCalls
+from ecrlogin.targets import Request
+
+HOST = f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"
+EU = Request(profiles=("prod",), regions=("eu-west-1",))
+
+
+def settings(sandbox: Path, **changes: Any) -> login.Settings:
+    return login.Settings(sandbox / "docker", sandbox / "state", **changes)
+
+
+def run(
+    sandbox: Path,
+    request: Request = EU,
+    sessions: StubbedSessions | None = None,
+    *,
+    calls: Any = None,
+    clock_offset: timedelta = timedelta(),
+    environ: Mapping[str, str] | None = None,
+    **changes: Any,
+) -> login.Outcome:
+    own = calls is None
+    calls = calls or AwsCalls(session_factory=sessions or StubbedSessions())
+    try:
+        return login.login(
+            request,
+            settings(sandbox, **changes.pop("settings", {})),
+            calls=calls,
+            clock=lambda: NOW + clock_offset,
+            environ=environ or {},
+            **changes,
+        )
+    finally:
+        if own:
+            calls.close()
+
+
+def config(sandbox: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((sandbox / "docker" / "config.json").read_text())
+    return data
+
+
+def write_config(sandbox: Path, data: object) -> bytes:
+    path = sandbox / "docker" / "config.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(data))
+    return path.read_bytes()
+
+
+def test_ok_stores_as_docker_login_would(sandbox: Path) -> None:
+    (result,) = run(sandbox).results
+    assert (result.status, result.registry, result.profile) == ("ok", registry.parse(HOST), "prod")
+    assert (result.expires_at, result.stored_in, result.error) == (EXPIRES, "config.json", None)
+    auth = config(sandbox)["auths"][HOST]["auth"]
+    assert base64.b64decode(auth).decode() == "AWS:" + password_for("prod", "eu-west-1")
+
+
+def test_dry_run_calls_nothing_and_writes_nothing(sandbox: Path) -> None:
+    request = Request(
+        profiles=("prod",), regions=("eu-west-1",), public=True, registries=(registry.parse(HOST),)
+    )
+    outcome = run(sandbox, request, calls=NoCalls(), settings={"dry_run": True})
+    assert [r.status for r in outcome.results] == ["planned"] * 3
+    own, named, public = outcome.results
+    assert own.registry is None  # own account unknown before any call
+    assert named.registry == registry.parse(HOST)
+    assert public.registry == registry.public()
+    assert all(r.identity is None and r.expires_at is None for r in outcome.results)
+    assert not (sandbox / "docker").exists()
+    assert not (sandbox / "state").exists()
+
+
+def test_results_are_json_able(sandbox: Path) -> None:
+    outcome = run(sandbox, Request(profiles=("prod",), regions=("eu-west-1",), public=True))
+    data = json.loads(json.dumps([output.result_json(r) for r in outcome.results]))
+    assert [d["registry"] for d in data] == [HOST, "public.ecr.aws"]
+    assert data[0]["expires_at"] == "2030-01-02T00:00:00Z"
+    assert data[1]["account"] is None
+    assert data[1]["public"] is True
+
+
+def test_second_run_with_a_valid_token_is_cached_and_calls_nothing(sandbox: Path) -> None:
+    first = run(sandbox).results[0]
+    (second,) = run(sandbox, calls=NoCalls(), clock_offset=timedelta(hours=1)).results
+    assert second.status == "cached"
+    assert (second.registry, second.identity, second.expires_at) == (
+        first.registry,
+        first.identity,
+        first.expires_at,
+    )
+    assert second.stored_in == "config.json"
+
+
+def test_cached_with_registry_named_on_the_command_line(sandbox: Path) -> None:
+    request = Request(profiles=("prod",), registries=(registry.parse(HOST),))
+    assert run(sandbox, request).results[0].status == "ok"
+    assert run(sandbox, request, calls=NoCalls()).results[0].status == "cached"
+
+
+@pytest.mark.parametrize(
+    ("changes", "offset"),
+    [
+        ({"force": True}, timedelta()),
+        ({"min_ttl": timedelta(hours=13)}, timedelta()),
+        ({}, timedelta(hours=11, minutes=30)),  # 30m left < default min-ttl of 1h
+        ({"min_ttl": timedelta(0)}, timedelta(hours=13)),  # expired
+    ],
+)
+def test_fetched_again(sandbox: Path, changes: dict[str, Any], offset: timedelta) -> None:
+    run(sandbox)
+    sessions = StubbedSessions()
+    (result,) = run(sandbox, sessions=sessions, clock_offset=offset, settings=changes).results
+    assert result.status == "ok"
+    assert sessions.count("ecr") == 1
+
+
+def test_entry_rewritten_by_another_tool_is_fetched_again(sandbox: Path) -> None:
+    run(sandbox)
+    data = config(sandbox)
+    data["auths"][HOST]["auth"] = base64.b64encode(b"AWS:someone-else").decode()
+    write_config(sandbox, data)
+    sessions = StubbedSessions()
+    assert run(sandbox, sessions=sessions).results[0].status == "ok"
+    assert sessions.count("ecr") == 1
+
+
+def test_entry_removed_is_fetched_again(sandbox: Path) -> None:
+    run(sandbox)
+    write_config(sandbox, {"auths": {}})
+    assert run(sandbox).results[0].status == "ok"
+
+
+def test_one_failing_region_leaves_the_others_stored(sandbox: Path) -> None:
+    def ecr(profile: str | None, region: str, service: str) -> Any:
+        if region == "us-east-1":
+            return ClientError("AccessDeniedException", 403)
+        from awsfakes import ecr_answer
+
+        return ecr_answer(profile, region)
+
+    request = Request(profiles=("prod",), regions=("eu-west-1", "us-east-1", "ap-south-1"))
+    outcome = run(sandbox, request, StubbedSessions(ecr=ecr))
+    assert outcome.failed
+    assert [r.status for r in outcome.results] == ["ok", "failed", "ok"]
+    failed = outcome.results[1]
+    assert "us-east-1: access denied" in (failed.error or "")
+    assert "ecr:GetAuthorizationToken" in (failed.error or "")
+    assert set(config(sandbox)["auths"]) == {
+        HOST,
+        f"{ACCOUNT}.dkr.ecr.ap-south-1.amazonaws.com",
+    }
+
+
+class FakeDaemon:
+    def __init__(self, reject: bool) -> None:
+        self.reject = reject
+        self.logins: list[dict[str, Any]] = []
+
+    def login(self, **kwargs: Any) -> dict[str, str]:
+        import docker.errors
+        import requests
+
+        self.logins.append(kwargs)
+        if self.reject:
+            response = requests.Response()
+            response.status_code = 401
+            raise docker.errors.APIError("401 Unauthorized", response, "unauthorized: bad token")
+        return {"Status": "Login Succeeded"}
+
+
+def test_daemon_rejecting_stores_nothing(sandbox: Path) -> None:
+    before = write_config(sandbox, {"auths": {"other.example": {"auth": "eA=="}}, "x": 1})
+    daemon = FakeDaemon(reject=True)
+    (result,) = run(sandbox, settings={"to": "daemon"}, daemon_client=lambda: daemon).results
+    assert result.status == "failed"
+    assert "rejected the login" in (result.error or "")
+    assert password_for("prod", "eu-west-1") not in (result.error or "")
+    assert (sandbox / "docker" / "config.json").read_bytes() == before
+    assert state.load(sandbox / "state").records == ()
+
+
+def test_daemon_accepting_then_stores(sandbox: Path) -> None:
+    daemon = FakeDaemon(reject=False)
+    (result,) = run(sandbox, settings={"to": "daemon"}, daemon_client=lambda: daemon).results
+    assert result.status == "ok"
+    assert daemon.logins == [
+        {
+            "username": "AWS",
+            "password": password_for("prod", "eu-west-1"),
+            "registry": HOST,
+            "reauth": True,
+        }
+    ]
+    assert HOST in config(sandbox)["auths"]
+
+
+def test_daemon_unreachable_fails_every_target(sandbox: Path) -> None:
+    def unreachable() -> Any:
+        raise DaemonError("Docker daemon unreachable", "point DOCKER_HOST at a running daemon")
+
+    request = Request(profiles=("prod",), regions=("eu-west-1", "us-east-1"))
+    outcome = run(sandbox, request, settings={"to": "daemon"}, daemon_client=unreachable)
+    assert [r.status for r in outcome.results] == ["failed", "failed"]
+    assert all("DOCKER_HOST" in (r.error or "") for r in outcome.results)
+    assert not (sandbox / "docker" / "config.json").exists()
+
+
+def test_ecr_login_cred_helper_needs_nothing(sandbox: Path) -> None:
+    before = write_config(sandbox, {"credHelpers": {HOST: "ecr-login"}})
+    (result,) = run(sandbox).results
+    assert (result.status, result.stored_in, result.expires_at) == (
+        "ok",
+        "credHelpers:ecr-login",
+        None,
+    )
+    assert result.note == login.ECR_LOGIN_NOTE
+    assert (sandbox / "docker" / "config.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("text", ["{not json", "[]", '{"auths": []}', '{"credsStore": 1}'])
+def test_malformed_config_is_refused_before_any_call(sandbox: Path, text: str) -> None:
+    path = sandbox / "docker" / "config.json"
+    path.parent.mkdir()
+    path.write_text(text)
+    with pytest.raises(ConfigFileError, match="left untouched"):
+        run(sandbox, calls=NoCalls())
+    assert path.read_text() == text
+
+
+def test_state_records_identity_expiry_fingerprint_never_the_password(sandbox: Path) -> None:
+    run(sandbox)
+    text = (sandbox / "state" / "state.json").read_text()
+    assert password_for("prod", "eu-west-1") not in text
+    assert config(sandbox)["auths"][HOST]["auth"] not in text
+    (record,) = state.load(sandbox / "state").records
+    assert (record.host, record.source, record.profile) == (HOST, "profile:prod", "prod")
+    assert record.identity == f"arn:aws:sts::{ACCOUNT}:assumed-role/dev/prod"
+    assert (record.expires_at, record.stored_in) == (EXPIRES, "config.json")
+    assert record.fingerprint
+    assert len(record.fingerprint) == 16
+    assert state.load(sandbox / "state").account_of("profile:prod") == ACCOUNT
+
+
+def test_environment_keys_are_their_own_identity_source(sandbox: Path) -> None:
+    environ = {"AWS_ACCESS_KEY_ID": "AKIDENV"}
+    (result,) = run(sandbox, Request(regions=("eu-west-1",)), environ=environ).results
+    assert (result.status, result.profile) == ("ok", None)
+    (record,) = state.load(sandbox / "state").records
+    assert record.source.startswith("key:")
+    assert "AKIDENV" not in record.source
+
+
+def test_default_region_from_the_session_and_no_region_at_all(sandbox: Path) -> None:
+    (result,) = run(sandbox, Request(profiles=("prod",)), StubbedSessions("ap-south-1")).results
+    assert result.region == "ap-south-1"
+    (failed,) = run(sandbox, Request(profiles=("prod",)), StubbedSessions(None)).results
+    assert failed.status == "failed"
+    assert "no region set for profile 'prod'" in (failed.error or "")
+
+
+def test_password_returns_the_password() -> None:
+    sessions = StubbedSessions()
+    calls = AwsCalls(session_factory=sessions)
+    try:
+        assert login.password("prod", "eu-west-1", calls=calls, environ={}) == password_for(
+            "prod", "eu-west-1"
+        )
+        assert login.password("prod", None, public=True, calls=calls) == password_for(
+            "prod", "public"
+        )
+        assert login.password("dev", None, calls=calls, environ={}) == password_for(
+            "dev", "eu-west-1"
+        )
+    finally:
+        calls.close()
+
+
+def test_bad_region_in_the_settings_fails_that_profile_without_a_call(sandbox: Path) -> None:
+    environ = {"AWS_DEFAULT_REGION": "moon-1"}
+    (result,) = run(sandbox, Request(profiles=("x",)), calls=NoCalls(), environ=environ).results
+    assert result.status == "failed"
+    assert "the region of profile 'x' is 'moon-1', which is not an AWS region" in (
+        result.error or ""
+    )
+
+
+def test_own_account_named_again_is_one_registry_and_one_call(sandbox: Path) -> None:
+    sessions = StubbedSessions()
+    request = Request(profiles=("prod",), regions=("eu-west-1",), accounts=(ACCOUNT,))
+    outcome = run(sandbox, request, sessions)
+    assert [(r.registry and r.registry.host, r.status) for r in outcome.results] == [(HOST, "ok")]
+    assert sessions.count("ecr") == 1

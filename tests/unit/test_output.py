@@ -1,0 +1,226 @@
+"""ecrlogin.output: JSON for machines, a table for people, quiet, and errors on stderr."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ecrlogin import output, registry
+from ecrlogin.login import Outcome, Result
+from ecrlogin.manage import Removal, StatusRow
+
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+ARN = "arn:aws:sts::123456789012:assumed-role/dev/alice"
+OK = Result(
+    "eu-west-1",
+    "prod",
+    "ok",
+    registry.parse(HOST),
+    ARN,
+    NOW + timedelta(hours=11, minutes=58),
+    "config.json",
+)
+FAILED = Result("us-east-1", "prod", "failed", error="us-east-1: access denied (grant it)")
+RESULT_KEYS = [
+    "registry",
+    "account",
+    "region",
+    "partition",
+    "fips",
+    "dualstack",
+    "public",
+    "profile",
+    "identity",
+    "expires_at",
+    "stored_in",
+    "status",
+    "error",
+]
+
+
+def test_result_json_has_exactly_the_design_keys_in_order() -> None:
+    data = output.result_json(OK)
+    assert list(data) == RESULT_KEYS
+    assert data == {
+        "registry": HOST,
+        "account": "123456789012",
+        "region": "eu-west-1",
+        "partition": "aws",
+        "fips": False,
+        "dualstack": False,
+        "public": False,
+        "profile": "prod",
+        "identity": ARN,
+        "expires_at": "2030-01-01T23:58:00Z",
+        "stored_in": "config.json",
+        "status": "ok",
+        "error": None,
+    }
+
+
+def test_result_json_of_public_and_of_unknown_registry() -> None:
+    public = output.result_json(Result("us-east-1", None, "planned", registry.public()))
+    assert (public["registry"], public["account"], public["region"]) == (
+        "public.ecr.aws",
+        None,
+        "us-east-1",
+    )
+    assert public["public"] is True
+    assert public["expires_at"] is None
+    failed = output.result_json(Result("", "ghost", "failed", error="unknown profile"))
+    assert list(failed) == RESULT_KEYS
+    assert (failed["registry"], failed["region"], failed["error"]) == (
+        None,
+        None,
+        "unknown profile",
+    )
+
+
+def test_status_json_keys() -> None:
+    row = StatusRow(HOST, "prod", ARN, NOW, True, "credsStore:pass")
+    data = output.status_json(row)
+    assert list(data) == ["registry", "profile", "identity", "expires_at", "expired", "stored_in"]
+    assert data["expires_at"] == "2030-01-01T12:00:00Z"
+    assert data["expired"] is True
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(hours=11, minutes=58), "in 11h 58m"),
+        (timedelta(minutes=5, seconds=30), "in 5m"),
+        (timedelta(hours=2, minutes=3), "in 2h 03m"),
+        (timedelta(0), "in 0m"),
+        (-timedelta(minutes=3), "3m ago"),
+        (-timedelta(hours=1, minutes=1), "1h 01m ago"),
+    ],
+)
+def test_relative(delta: timedelta, text: str) -> None:
+    assert output.relative(NOW + delta, NOW) == text
+
+
+def test_relative_and_local_time_of_unknown() -> None:
+    assert output.relative(None, NOW) == ""
+    assert output.local_time(None, NOW) == "-"
+
+
+def test_local_time_is_in_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert (
+            output.local_time(NOW + timedelta(hours=2), NOW) == "2030-01-01 23:00 JST (in 2h 00m)"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_table_shows_registry_and_expiry(capsys: pytest.CaptureFixture[str]) -> None:
+    output.print_login(Outcome((OK,)), fmt="table", quiet=False, now=NOW)
+    out, err = capsys.readouterr()
+    assert HOST in out
+    assert "in 11h 58m" in out
+    assert "prod" in out
+    assert "config.json" in out
+    assert "ok" in out
+    assert err == ""
+
+
+def test_no_ansi_escapes_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    output.print_login(Outcome((OK, FAILED)), fmt="table", quiet=False, now=NOW)
+    out, err = capsys.readouterr()
+    assert "\x1b[" not in out + err
+    assert "failed" in out
+
+
+@pytest.mark.parametrize(("no_color", "red"), [(True, False), (False, True)])
+def test_no_color_on_a_terminal(
+    no_color: bool, red: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich: behave as on a terminal
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    output.print_login(Outcome((OK, FAILED)), fmt="table", quiet=False, now=NOW)
+    out = capsys.readouterr().out
+    assert ("\x1b[31m" in out) is red  # the failed row; bold alone is not colour
+
+
+def test_json_goes_to_stdout_and_parses(capsys: pytest.CaptureFixture[str]) -> None:
+    output.print_login(Outcome((OK, FAILED), ("a note",)), fmt="json", quiet=False, now=NOW)
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert [r["status"] for r in data["results"]] == ["ok", "failed"]
+    assert err.splitlines() == [
+        "ecrlogin: (own account) us-east-1: us-east-1: access denied (grant it)",
+        "ecrlogin: note: a note",
+    ]
+
+
+def test_quiet_prints_nothing_on_success(capsys: pytest.CaptureFixture[str]) -> None:
+    noted = Result("eu-west-1", "prod", "ok", registry.parse(HOST), note="ecr-login helper")
+    output.print_login(Outcome((OK, noted), ("a note",)), fmt="table", quiet=True, now=NOW)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_failures_go_to_stderr_one_line_each_even_quiet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    other = Result("", "ghost", "failed", error="unknown AWS profile 'ghost'")
+    output.print_login(Outcome((OK, FAILED, other)), fmt="table", quiet=True, now=NOW)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "ecrlogin: (own account) us-east-1: us-east-1: access denied (grant it)",
+        "ecrlogin: -: unknown AWS profile 'ghost'",
+    ]
+
+
+def test_notes_go_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    noted = Result("eu-west-1", "prod", "ok", registry.parse(HOST), note="needs nothing")
+    output.print_login(Outcome((noted,), ("partition list",)), fmt="table", quiet=False, now=NOW)
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"ecrlogin: note: {HOST}: needs nothing",
+        "ecrlogin: note: partition list",
+    ]
+
+
+def test_status_table_and_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [StatusRow(HOST, "prod", ARN, NOW - timedelta(minutes=5), True, "config.json")]
+    output.print_status(rows, fmt="table", now=NOW)
+    out = capsys.readouterr().out
+    assert HOST in out
+    assert "expired" in out
+    assert "5m ago" in out
+    output.print_status([], fmt="table", now=NOW)
+    assert "No ECR registries" in capsys.readouterr().out
+    output.print_status(rows, fmt="json", now=NOW)
+    assert json.loads(capsys.readouterr().out)["registries"][0]["registry"] == HOST
+
+
+def test_print_logout(capsys: pytest.CaptureFixture[str]) -> None:
+    removals = [
+        Removal(HOST, True, "config.json"),
+        Removal("210987654321.dkr.ecr.eu-west-1.amazonaws.com", False),
+        Removal("111111111111.dkr.ecr.eu-west-1.amazonaws.com", False, error="helper failed"),
+    ]
+    output.print_logout(removals, quiet=False)
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{HOST}: logged out (config.json)",
+        "210987654321.dkr.ecr.eu-west-1.amazonaws.com: was not logged in",
+    ]
+    assert err == "ecrlogin: 111111111111.dkr.ecr.eu-west-1.amazonaws.com: helper failed\n"
+    output.print_logout(removals, quiet=True)
+    assert capsys.readouterr().out == ""
+
+
+def test_progress_bar_is_off_the_terminal() -> None:
+    with output.progress_bar(True) as progress:
+        assert progress is None
