@@ -1,0 +1,231 @@
+"""files: atomic JSON writes that keep modes and links, strict reads, and a real lock."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ecrlogin import files
+from ecrlogin.errors import ConfigFileError
+
+
+@pytest.fixture
+def umask_zero() -> Iterator[None]:
+    """No umask help: the modes must come from ecrlogin itself."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """An empty directory of our own (the sandbox puts HOME and more in tmp_path)."""
+    directory = tmp_path / "work"
+    directory.mkdir()
+    return directory
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_new_file_is_0600_in_a_new_0700_directory(tmp_path: Path, umask_zero: None) -> None:
+    directory = tmp_path / "new"
+    files.ensure_dir(directory)
+    files.write_json_atomic(directory / "config.json", {"a": 1})
+    assert mode(directory) == 0o700
+    assert mode(directory / "config.json") == 0o600
+    assert json.loads((directory / "config.json").read_text()) == {"a": 1}
+
+
+@pytest.mark.parametrize("existing", [0o644, 0o640, 0o600, 0o400])
+def test_an_existing_mode_is_kept(tmp_path: Path, existing: int) -> None:
+    path = tmp_path / "config.json"
+    path.write_text("{}")
+    path.chmod(existing)
+    files.write_json_atomic(path, {"b": 2})
+    assert mode(path) == existing
+    assert json.loads(path.read_text()) == {"b": 2}
+
+
+def test_the_write_replaces_the_file_whole(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"old": "x" * 10_000}))
+    inode = path.stat().st_ino
+    files.write_json_atomic(path, {"new": 1})
+    assert path.stat().st_ino != inode  # renamed into place, not rewritten in place
+    assert json.loads(path.read_text()) == {"new": 1}
+
+
+@pytest.mark.parametrize("style", ["absolute", "relative"])
+def test_a_symlink_is_followed_and_stays_a_link(tmp_path: Path, style: str) -> None:
+    real = tmp_path / "dotfiles" / "docker.json"
+    real.parent.mkdir()
+    real.write_text("{}")
+    real.chmod(0o640)
+    link = tmp_path / "docker" / "config.json"
+    link.parent.mkdir()
+    link.symlink_to(real if style == "absolute" else Path("../dotfiles/docker.json"))
+    files.write_json_atomic(link, {"auths": {}})
+    assert link.is_symlink()
+    assert json.loads(real.read_text()) == {"auths": {}}
+    assert mode(real) == 0o640
+    assert sorted(p.name for p in link.parent.iterdir()) == ["config.json"]
+    assert sorted(p.name for p in real.parent.iterdir()) == ["docker.json"]
+
+
+def test_a_dangling_symlink_gets_its_target_created(tmp_path: Path, umask_zero: None) -> None:
+    link = tmp_path / "config.json"
+    link.symlink_to("elsewhere.json")
+    files.write_json_atomic(link, {"x": 1})
+    assert link.is_symlink()
+    target = tmp_path / "elsewhere.json"
+    assert json.loads(target.read_text()) == {"x": 1}
+    assert mode(target) == 0o600
+
+
+@pytest.mark.parametrize("failure", [OSError(errno.EIO, "I/O error"), KeyboardInterrupt()])
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    path = workdir / "config.json"
+    path.write_bytes(b'{"keep": true}')
+
+    def broken_fsync(fd: int) -> None:
+        raise failure
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(ConfigFileError if isinstance(failure, OSError) else KeyboardInterrupt):
+        files.write_json_atomic(path, {"keep": False})
+    assert path.read_bytes() == b'{"keep": true}'
+    assert [p.name for p in workdir.iterdir()] == ["config.json"]
+
+
+def test_a_write_onto_a_directory_is_refused_and_cleaned_up(workdir: Path) -> None:
+    path = workdir / "config.json"
+    (path / "inner").mkdir(parents=True)
+    with pytest.raises(ConfigFileError, match=str(path)):
+        files.write_json_atomic(path, {})
+    assert path.is_dir()
+    assert sorted(p.name for p in workdir.iterdir()) == ["config.json"]
+
+
+def test_a_successful_write_leaves_no_temp_file(workdir: Path) -> None:
+    for n in range(3):
+        files.write_json_atomic(workdir / "config.json", {"n": n})
+    assert [p.name for p in workdir.iterdir()] == ["config.json"]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b'{"auths": ', "not valid JSON"),
+        (b"{'auths': {}}", "not valid JSON"),
+        (b"\xff\xfe{}", "not valid JSON"),
+        (b"[]", "JSON list, not an object"),
+        (b'"text"', "JSON str, not an object"),
+        (b"null", "JSON NoneType, not an object"),
+        (b"42", "JSON int, not an object"),
+    ],
+)
+def test_a_malformed_file_is_refused_naming_it_and_left_byte_identical(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    path = tmp_path / "config.json"
+    path.write_bytes(content)
+    with pytest.raises(ConfigFileError) as caught:
+        files.read_json_object(path)
+    assert str(path) in caught.value.message
+    assert problem in caught.value.message
+    assert "\n" not in caught.value.one_line()
+    assert path.read_bytes() == content
+
+
+def test_a_directory_in_place_of_the_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.mkdir()
+    with pytest.raises(ConfigFileError, match=f"{path} is a directory"):
+        files.read_json_object(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t\n"])
+def test_an_empty_file_reads_as_an_empty_object(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "config.json"
+    path.write_bytes(content)
+    assert files.read_json_object(path) == {}
+    assert files.read_json_object(tmp_path / "missing.json") == {}
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from ecrlogin.files import locked
+with locked(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()  # hold the lock until our stdin is closed
+    Path(sys.argv[2]).write_text("released")
+"""
+
+
+@pytest.fixture
+def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the lock on tmp_path/dir until its stdin is closed."""
+    directory, marker = tmp_path / "dir", tmp_path / "marker"
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(directory), str(marker)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == "held\n"
+    try:
+        yield process
+    finally:
+        if process.stdin and not process.stdin.closed:
+            process.stdin.close()
+        process.wait(timeout=10)
+
+
+def test_locked_times_out_while_another_process_holds_the_lock(
+    tmp_path: Path, holder: subprocess.Popen[str]
+) -> None:
+    started = time.monotonic()
+    with (
+        pytest.raises(ConfigFileError, match="stayed locked by another process"),
+        files.locked(tmp_path / "dir", timeout=0.3),
+    ):
+        pytest.fail("entered a lock that another process holds")
+    assert time.monotonic() - started >= 0.3
+    assert holder.poll() is None  # the holder was never disturbed
+
+
+def test_locked_waits_for_the_other_process_to_let_go(
+    tmp_path: Path, holder: subprocess.Popen[str]
+) -> None:
+    assert holder.stdin is not None
+    threading.Timer(0.3, holder.stdin.close).start()
+    with files.locked(tmp_path / "dir", timeout=20):
+        assert (tmp_path / "marker").read_text() == "released"
+
+
+def test_locked_creates_its_directory_0700_and_is_reentrant_after_release(
+    tmp_path: Path, umask_zero: None
+) -> None:
+    directory = tmp_path / "a" / "lockdir"
+    with files.locked(directory, timeout=1):
+        pass
+    assert mode(directory) == 0o700
+    with files.locked(directory, timeout=0.1):
+        assert sorted(p.name for p in directory.iterdir()) == []  # nothing left behind
