@@ -38,6 +38,8 @@ def _missing() -> list[str]:
 
 
 _skip_reason: list[str] = []
+# What the summary line at the end of the run reports about the environment.
+_timings: dict[str, float] = {}
 
 
 def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
@@ -79,12 +81,20 @@ def local_ecr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEcr]:
         )
     # `kill <pytest>` then tears the environment down as Ctrl-C does.
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    began = time.monotonic()
     with LocalEcr.start(tmp_path_factory.mktemp("localecr")) as env:
-        print(
-            f"\nlocal ECR up in {time.monotonic() - began:.1f}s at {env.workdir}", file=sys.stderr
-        )
+        _timings["up"] = env.startup_seconds
+        _timings["hosts"] = len(env.hosts)
         yield env
+        began = time.monotonic()
+    _timings["down"] = time.monotonic() - began
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if "up" in _timings:
+        down = f", torn down in {_timings['down']:.1f}s" if "down" in _timings else ""
+        terminalreporter.write_line(
+            f"local ECR: up in {_timings['up']:.1f}s ({_timings['hosts']:.0f} registry hosts){down}"
+        )
 
 
 @pytest.fixture

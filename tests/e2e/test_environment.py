@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -10,6 +11,7 @@ import pytest
 
 from tests.localecr import Client, LocalEcr
 from tests.localecr.checks import describe, is_auth_error
+from tests.localecr.proxy import LatencyProxy
 
 pytestmark = pytest.mark.e2e
 
@@ -51,3 +53,20 @@ def test_tokens_expire_in_twelve_hours_and_are_fresh_each_call(local_ecr: LocalE
     assert first["proxyEndpoint"] == f"https://{local_ecr.host(REGION)}"
     ahead = first["expiresAt"] - datetime.now(UTC)
     assert timedelta(hours=11, minutes=59) < ahead <= timedelta(hours=12)
+
+
+def test_latency_proxy_holds_each_direction(local_ecr: LocalEcr) -> None:
+    # A lower bound only: the proxy cannot make a call faster than two delays.
+    with LatencyProxy(local_ecr.moto_url, delay_ms=100) as proxy:
+        sts = boto3.client(
+            "sts",
+            region_name=REGION,
+            endpoint_url=proxy.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        began = time.monotonic()
+        identity = sts.get_caller_identity()
+        took = time.monotonic() - began
+    assert identity["Account"] == local_ecr.account
+    assert took >= 0.2
