@@ -133,6 +133,35 @@ def test_a_hanging_helper_is_cut_off_by_the_timeout(helper: FakeHelper) -> None:
     assert "passphrase" in caught.value.hint
 
 
+def test_ecrlogin_helper_timeout_shortens_the_wait(
+    helper: FakeHelper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    helper.behave(hang=True)
+    monkeypatch.setenv("ECRLOGIN_HELPER_TIMEOUT", "0.5")
+    started = time.monotonic()
+    with pytest.raises(CredentialStoreError, match="did not answer within"):
+        credstore.store_secret("fake", HOST, SECRET)
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("0.5", 0.5),
+        ("3", 3.0),
+        ("", credstore.HELPER_TIMEOUT_SECONDS),
+        ("soon", credstore.HELPER_TIMEOUT_SECONDS),
+        ("0", credstore.HELPER_TIMEOUT_SECONDS),
+        ("-1", credstore.HELPER_TIMEOUT_SECONDS),
+        ("inf", credstore.HELPER_TIMEOUT_SECONDS),
+        ("nan", credstore.HELPER_TIMEOUT_SECONDS),
+    ],
+)
+def test_helper_timeout_takes_only_a_positive_finite_number(value: str, seconds: float) -> None:
+    assert credstore.helper_timeout({"ECRLOGIN_HELPER_TIMEOUT": value}) == seconds
+    assert credstore.helper_timeout({}) == credstore.HELPER_TIMEOUT_SECONDS
+
+
 def test_garbage_from_get_is_an_error(helper: FakeHelper) -> None:
     helper.put(HOST, SECRET)
     helper.behave(garbage=True)

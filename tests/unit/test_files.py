@@ -49,7 +49,7 @@ def test_a_new_file_is_0600_in_a_new_0700_directory(tmp_path: Path, umask_zero: 
     assert json.loads((directory / "config.json").read_text()) == {"a": 1}
 
 
-@pytest.mark.parametrize("existing", [0o644, 0o640, 0o600, 0o400])
+@pytest.mark.parametrize("existing", [0o644, 0o640, 0o600, 0o660])
 def test_an_existing_mode_is_kept(tmp_path: Path, existing: int) -> None:
     path = tmp_path / "config.json"
     path.write_text("{}")
@@ -125,6 +125,28 @@ def test_a_successful_write_leaves_no_temp_file(workdir: Path) -> None:
     for n in range(3):
         files.write_json_atomic(workdir / "config.json", {"n": n})
     assert [p.name for p in workdir.iterdir()] == ["config.json"]
+
+
+def test_stale_temp_files_of_killed_writers_are_removed(workdir: Path) -> None:
+    stale = [workdir / ".config.json.k1l2e3d.tmp", workdir / ".config.json.x.tmp"]
+    kept = [workdir / "config.json.bak", workdir / ".config.json.swp", workdir / "config.json123"]
+    for path in (*stale, *kept):
+        path.write_text('{"auths": {"h": {"auth": "secret"}}}')
+    files.write_json_atomic(workdir / "config.json", {})
+    assert sorted(p.name for p in workdir.iterdir()) == sorted(
+        ["config.json", *(p.name for p in kept)]
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
+def test_a_read_only_file_is_refused_and_left_untouched(workdir: Path) -> None:
+    path = workdir / "config.json"
+    path.write_bytes(b'{"a": 1}')
+    path.chmod(0o400)
+    with pytest.raises(ConfigFileError, match="read-only"):
+        files.write_json_atomic(path, {"a": 2})
+    assert path.read_bytes() == b'{"a": 1}'
+    assert path.stat().st_mode & 0o777 == 0o400
 
 
 @pytest.mark.parametrize(
