@@ -64,7 +64,7 @@ def logout(
             h for h in dockerconfig.hosts(dockerconfig.load(config_dir)) if registry.is_ecr_host(h)
         ]
     erased = erase_all(config_dir, list(dict.fromkeys(hosts))) if hosts else {}
-    state.forget(state_dir, set(hosts))
+    state.forget(state_dir, {host for host, outcome in erased.items() if outcome.error is None})
     return [
         Removal(
             host,
