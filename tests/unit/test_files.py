@@ -5,11 +5,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -138,15 +140,46 @@ def test_stale_temp_files_of_killed_writers_are_removed(workdir: Path) -> None:
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
-def test_a_read_only_file_is_refused_and_left_untouched(workdir: Path) -> None:
+def test_a_read_only_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    # root may write any file, so the refusal is checked as an ordinary user (nobody).
+    workdir = Path(tempfile.mkdtemp(dir="/tmp")) if os.geteuid() == 0 else tmp_path
     path = workdir / "config.json"
     path.write_bytes(b'{"a": 1}')
     path.chmod(0o400)
-    with pytest.raises(ConfigFileError, match="read-only"):
-        files.write_json_atomic(path, {"a": 2})
-    assert path.read_bytes() == b'{"a": 1}'
-    assert path.stat().st_mode & 0o777 == 0o400
+    if os.geteuid() == 0:
+        os.chown(workdir, NOBODY, NOBODY)
+        os.chown(path, NOBODY, NOBODY)
+    try:
+        assert _as_ordinary_user(lambda: files.write_json_atomic(path, {"a": 2})) == "read-only"
+        assert path.read_bytes() == b'{"a": 1}'
+        assert path.stat().st_mode & 0o777 == 0o400
+    finally:
+        if workdir != tmp_path:
+            shutil.rmtree(workdir)
+
+
+NOBODY = 65534
+
+
+def _as_ordinary_user(write: Callable[[], None]) -> str:
+    """Run `write` in a child that is not root; 'read-only' if it was refused as such."""
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports by exit code only
+        code = 3
+        try:
+            if os.geteuid() == 0:
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+            write()
+            code = 0
+        except ConfigFileError as error:
+            code = 1 if "read-only" in error.message else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    return {0: "written", 1: "read-only", 2: "other error"}.get(
+        os.waitstatus_to_exitcode(status), "crash"
+    )
 
 
 @pytest.mark.parametrize(
