@@ -14,22 +14,35 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.localecr import LocalEcr, describe_missing, missing_parts  # noqa: E402
+from tests.localecr import LocalEcr, describe_missing, missing_parts
+from tests.localecr.proxy import LatencyProxy
 
 BIN = Path(sys.executable).parent
 # The 17 regions every AWS account has enabled by default.
-DEFAULT_REGIONS = (
-    "us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 sa-east-1 eu-central-1 eu-west-1 "
-    "eu-west-2 eu-west-3 eu-north-1 ap-south-1 ap-northeast-1 ap-northeast-2 ap-northeast-3 "
-    "ap-southeast-1 ap-southeast-2"
-).split()
+DEFAULT_REGIONS = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+]
 PROFILES = [f"bench{i}" for i in range(10)]
 
 
@@ -51,26 +64,13 @@ class Case:
 
 def timed(command: Command) -> float:
     began = time.perf_counter()
-    done = subprocess.run(command.argv, env=command.env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command.argv, env=command.env, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - began
     if done.returncode != 0:
         sys.exit(f"bench: {command.label} failed ({done.returncode}): {done.stderr[-2000:]}")
     return elapsed
-
-
-@contextmanager
-def latency_proxy(upstream: str, delay_ms: int) -> Iterator[str]:
-    port = upstream.rsplit(":", 1)[1]
-    proxy = subprocess.Popen(
-        [sys.executable, "-m", "bench.latency", port, str(delay_ms)],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1],
-    )
-    try:
-        assert proxy.stdout is not None
-        yield f"http://127.0.0.1:{proxy.stdout.readline().strip()}"
-    finally:
-        proxy.terminate()
-        proxy.wait(timeout=10)
 
 
 def write_profiles(env: dict[str, str]) -> None:
@@ -111,15 +111,38 @@ def cases(ecr: LocalEcr, proxied: str, work: Path) -> list[Case]:
     profiles = [arg for p in PROFILES for arg in ("-p", p)]
     return [
         Case("A. 17 regions, cold", a, loop17, ">= 15x faster", "ratio >= 15"),
-        Case("B. one region, cold", Command("ecrlogin -r eu-west-1 --force", [*one, "--force"], ours),
-             loop1, "<= 1.0x", "ours <= theirs"),
-        Case("C. nothing to do", Command("ecrlogin -q -r eu-west-1 (cached)", one, ours), loop1,
-             "<= 100 ms and >= 6x faster", "ours <= 0.100 and ratio >= 6"),
-        Case("D. 10 profiles x 17 regions", Command("ecrlogin 10 profiles all-regions",
-             [*all17, *profiles], ours), a, "<= 2x case A", "ours <= 2 * theirs"),
-        Case("E. all-regions vs one call", a, Command("aws ecr get-login-password",
-             [str(BIN / "aws"), "ecr", "get-login-password", "--region", "eu-west-1"], theirs),
-             "<= 1.5x", "ours <= 1.5 * theirs"),
+        Case(
+            "B. one region, cold",
+            Command("ecrlogin -r eu-west-1 --force", [*one, "--force"], ours),
+            loop1,
+            "<= 1.0x",
+            "ours <= theirs",
+        ),
+        Case(
+            "C. nothing to do",
+            Command("ecrlogin -q -r eu-west-1 (cached)", one, ours),
+            loop1,
+            "<= 100 ms and >= 6x faster",
+            "ours <= 0.100 and ratio >= 6",
+        ),
+        Case(
+            "D. 10 profiles x 17 regions",
+            Command("ecrlogin 10 profiles all-regions", [*all17, *profiles], ours),
+            a,
+            "<= 2x case A",
+            "ours <= 2 * theirs",
+        ),
+        Case(
+            "E. all-regions vs one call",
+            a,
+            Command(
+                "aws ecr get-login-password",
+                [str(BIN / "aws"), "ecr", "get-login-password", "--region", "eu-west-1"],
+                theirs,
+            ),
+            "<= 1.5x",
+            "ours <= 1.5 * theirs",
+        ),
     ]
 
 
@@ -138,22 +161,26 @@ def main() -> None:
     args = parser.parse_args()
     if missing := missing_parts():
         sys.exit(f"bench: {describe_missing(missing)}")
-    with LocalEcr.start() as ecr, latency_proxy(ecr.moto_url, args.delay_ms) as proxied:
+    with LocalEcr.start() as ecr, LatencyProxy(ecr.moto_url, args.delay_ms) as proxy:
         work = ecr.workdir / "bench"
-        chosen = cases(ecr, proxied, work)
+        chosen = cases(ecr, proxy.url, work)
         timed(Command("warm-up", chosen[1].ours.argv, chosen[1].ours.env))  # a token for case C
-        print(f"machine: {platform.node()}, {os.cpu_count()} cores, Python "
-              f"{platform.python_version()}; {args.delay_ms} ms each way in front of moto; "
-              f"medians of {args.runs} interleaved runs\n")
+        print(
+            f"machine: {platform.node()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}; {args.delay_ms} ms each way in front of moto; "
+            f"medians of {args.runs} interleaved runs\n"
+        )
         print("| case | ecrlogin | against | ecrlogin s | against s | ratio | target | met |")
         print("| --- | --- | --- | ---: | ---: | ---: | --- | --- |")
         for case in chosen:
             ours, theirs = measure(case, args.runs)
             ratio = theirs / ours
             met = eval(case.met, {}, {"ours": ours, "theirs": theirs, "ratio": ratio})  # noqa: S307
-            print(f"| {case.name} | {case.ours.label} | {case.theirs.label} | {ours:.3f} | "
-                  f"{theirs:.3f} | {ratio:.1f}x | {case.target} | {'yes' if met else 'NO'} |",
-                  flush=True)
+            print(
+                f"| {case.name} | {case.ours.label} | {case.theirs.label} | {ours:.3f} | "
+                f"{theirs:.3f} | {ratio:.1f}x | {case.target} | {'yes' if met else 'NO'} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
