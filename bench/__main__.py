@@ -24,7 +24,7 @@ from tests.localecr.proxy import LatencyProxy
 
 BIN = Path(sys.executable).parent
 # The 17 regions every AWS account has enabled by default.
-DEFAULT_REGIONS = [
+DEFAULT_REGIONS = (
     "us-east-1",
     "us-east-2",
     "us-west-1",
@@ -42,7 +42,7 @@ DEFAULT_REGIONS = [
     "ap-northeast-3",
     "ap-southeast-1",
     "ap-southeast-2",
-]
+)
 PROFILES = [f"bench{i}" for i in range(10)]
 
 
