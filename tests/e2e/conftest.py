@@ -87,6 +87,9 @@ def local_ecr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEcr]:
         yield env
         began = time.monotonic()
     _timings["down"] = time.monotonic() - began
+    left = env.leftovers()
+    if left:
+        pytest.fail("local ECR left processes running:\n" + "\n".join(left), pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import configs, dockerd, image, passstore
 from .configs import ACCOUNT, REPOSITORY, SECOND_ACCOUNT, TAG
 from .prereqs import SYSTEM_PATH, describe_missing, missing_parts
-from .procs import Service, StartupError, free_port, port_open, spawn, stop, wait_until
+from .procs import Service, StartupError, free_port, pid_alive, port_open, spawn, stop, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # moto accepts any key; these are the ones its documentation uses.
@@ -223,6 +223,31 @@ class LocalEcr:
                 )
         self._services.clear()
         passstore.kill_agents(self.gnupghome)
+
+    def leftovers(self, timeout: float = 5.0) -> list[str]:
+        """After close(): processes still running that belong to this environment.
+
+        Every process of ours names the work dir on its command line (moto's --auth-dir,
+        nginx's -c, dockerd's and containerd's paths, gpg-agent's --homedir), so a scan of
+        /proc for it finds them all, the ones that daemonised included. Only for checking.
+        """
+        needle = str(self.workdir).encode()
+        deadline = time.monotonic() + timeout
+        while True:
+            found = []
+            for proc in Path("/proc").iterdir():
+                if not proc.name.isdigit() or int(proc.name) == os.getpid():
+                    continue
+                try:
+                    cmdline = (proc / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if needle in cmdline and pid_alive(int(proc.name)):
+                    text = cmdline.replace(b"\0", b" ").decode(errors="replace")
+                    found.append(f"{proc.name} {text[:120]}")
+            if not found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
 
     # ---- what tests use ---------------------------------------------------------------
 
