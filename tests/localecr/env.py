@@ -8,6 +8,7 @@ with LocalEcr.start() as env:
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -22,7 +23,16 @@ from pathlib import Path
 from . import configs, dockerd, image, passstore
 from .configs import ACCOUNT, REPOSITORY, SECOND_ACCOUNT, TAG
 from .prereqs import SYSTEM_PATH, describe_missing, missing_parts
-from .procs import Service, StartupError, free_port, pid_alive, port_open, spawn, stop, wait_until
+from .procs import (
+    Service,
+    StartupError,
+    free_port,
+    listens,
+    pid_alive,
+    spawn,
+    stop,
+    wait_until,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # moto accepts any key; these are the ones its documentation uses.
@@ -122,6 +132,33 @@ class LocalEcr:
         self._services.append(service)
         return service
 
+    def _spawn_on_free_port(
+        self, name: str, argv: Callable[[int], list[str]], env: dict[str, str] | None = None
+    ) -> tuple[Service, int]:
+        port = free_port()
+        return self._spawn(name, argv(port), env), port
+
+    def _await_listening(
+        self,
+        started: tuple[Service, int],
+        argv: Callable[[int], list[str]],
+        env: dict[str, str] | None = None,
+    ) -> int:
+        """Wait until the service listens; if it died because another process took the
+        port between our pick and its bind (other test runs share the machine), retry."""
+        service, port = started
+        for attempt in range(3):
+            try:
+                wait_until(service, functools.partial(listens, service.pid, port), service.name)
+            except StartupError:
+                if service.alive() or attempt == 2:
+                    raise
+                self._log(f"{service.name} did not start on port {port}; another port")
+                service, port = self._spawn_on_free_port(service.name, argv, env)
+                continue
+            return port
+        raise AssertionError("unreachable")
+
     def _up(self) -> None:
         began = time.monotonic()
         w = self.workdir
@@ -138,11 +175,8 @@ class LocalEcr:
         (self.auth_dir / "none").touch()
 
         # The slow, independent parts first, in parallel: moto, the registry, the GPG key.
-        moto_port = free_port()
-        self.moto_url = f"http://127.0.0.1:{moto_port}"
-        moto = self._spawn(
-            "moto",
-            [
+        def moto_argv(port: int) -> list[str]:
+            return [
                 sys.executable,
                 "-m",
                 "tests.localecr.motoserver",
@@ -151,18 +185,23 @@ class LocalEcr:
                 "-H",
                 "127.0.0.1",
                 "-p",
-                str(moto_port),
-            ],
-            env=os.environ | {"PYTHONPATH": str(REPO_ROOT)},
-        )
-        self.registry_port = free_port()
-        registry_yml = w / "registry.yml"
-        registry_yml.write_text(configs.registry_yml(w / "registry", self.registry_port))
-        registry = self._spawn("registry", ["docker-registry", "serve", str(registry_yml)])
+                str(port),
+            ]
+
+        def registry_argv(port: int) -> list[str]:
+            registry_yml = w / "registry.yml"
+            registry_yml.write_text(configs.registry_yml(w / "registry", port))
+            return ["docker-registry", "serve", str(registry_yml)]
+
+        moto_env = os.environ | {"PYTHONPATH": str(REPO_ROOT)}
+        moto = self._spawn_on_free_port("moto", moto_argv, moto_env)
+        registry = self._spawn_on_free_port("registry", registry_argv)
         keygen = passstore.start_keygen(self.gnupghome, w / "logs" / "gpg.log")
         oci = image.build_oci_layout(w / "oci", self.tag)
 
-        wait_until(moto, lambda: port_open("127.0.0.1", moto_port), "moto to listen")
+        moto_port = self._await_listening(moto, moto_argv, moto_env)
+        self.moto_url = f"http://127.0.0.1:{moto_port}"
+        self.registry_port = self._await_listening(registry, registry_argv)
         self.regions = _aws_partition_regions(self.moto_url)
         self._log(f"moto up at {self.moto_url}: {len(self.regions)} regions in the aws partition")
         hosts = configs.all_hosts(self.regions)
@@ -181,8 +220,7 @@ class LocalEcr:
         nginx_conf.write_text(configs.nginx_conf(w, self.address, hosts, self.registry_port))
         nginx = self._spawn("nginx", ["nginx", "-c", str(nginx_conf), "-p", str(w / "nginx")])
 
-        wait_until(registry, lambda: port_open("127.0.0.1", self.registry_port), "registry")
-        wait_until(nginx, lambda: port_open(self.address, 443), "nginx to listen on 443")
+        wait_until(nginx, functools.partial(listens, nginx.pid, 443), "nginx to listen on 443")
         if keygen.wait(30) != 0:
             raise StartupError(f"gpg key generation failed; see {w / 'logs' / 'gpg.log'}")
         self.gpg_key = passstore.key_fingerprint(self.gnupghome)

@@ -144,12 +144,36 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def port_open(host: str, port: int) -> bool:
+def listens(pid: int, port: int) -> bool:
+    """Whether process `pid` itself holds a listening TCP socket on `port` (IPv4 or IPv6).
+
+    A connect() test is not enough: when another process took the port between our pick and
+    our service's bind, the answer would come from that other process.
+    """
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{inode}]")
+    if not inodes:
+        return False
     try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
     except OSError:
         return False
+    for fd in fds:
+        try:
+            if os.readlink(fd) in inodes:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def run(
