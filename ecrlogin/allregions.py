@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ecrlogin import aws, profiles, registry
+from ecrlogin import aws, profiles, registry, state
 from ecrlogin.awserrors import AccessDeniedError
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.fetch import AwsCalls
@@ -41,7 +42,9 @@ def discover(
     exclude: Sequence[str] = (),
     dry_run: bool = False,
     environ: Mapping[str, str] = os.environ,
+    likely: Callable[[str | None], Collection[str]] = lambda profile: (),
 ) -> Discovery:
+    """The regions of each profile; `likely(profile)` orders the ECR clients made meanwhile."""
     found: dict[str | None, list[str] | EcrLoginError] = {}
     homes: dict[str | None, str] = {}
     for profile in profile_names:
@@ -62,9 +65,8 @@ def discover(
         asked = {p: calls.regions(p, home, partitions[p]) for p, home in homes.items()}
         for profile, home in homes.items():
             calls.identity(profile, home)
-        for profile, pending in asked.items():
-            candidates = _filtered(aws.partition_regions(partitions[profile]), include, exclude)
-            calls.prepare_ecr_clients(profile, candidates, until=pending)
+        wanted = _likely_first(partitions, likely, include, exclude)
+        calls.prepare_ecr_clients(wanted, until=list(asked.values()))
     notes = []
     for profile, partition in partitions.items():
         future = asked.get(profile)
@@ -83,6 +85,34 @@ def discover(
         elif failure is not None:
             raise failure  # a bug
     return Discovery(found, tuple(notes))
+
+
+def _likely_first(
+    partitions: Mapping[str | None, str],
+    likely: Callable[[str | None], Collection[str]],
+    include: Sequence[str],
+    exclude: Sequence[str],
+) -> list[tuple[str | None, str]]:
+    """Every (profile, candidate region), the regions a profile used before first."""
+    pairs = [
+        (profile, region)
+        for profile, partition in partitions.items()
+        for region in _filtered(aws.partition_regions(partition), include, exclude)
+    ]
+    return sorted(pairs, key=lambda pair: pair[1] not in likely(pair[0]))
+
+
+def regions_used_before(
+    state_dir: Path, environ: Mapping[str, str] = os.environ
+) -> Callable[[str | None], set[str]]:
+    """The regions ecrlogin stored tokens of before, per profile (from its state file)."""
+    known = state.load(state_dir)
+
+    def used(profile: str | None) -> set[str]:
+        source = profiles.identity_source(profile, environ)
+        return {record.region for record in known.records if record.source == source}
+
+    return used
 
 
 def _filtered(regions: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:

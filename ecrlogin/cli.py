@@ -210,14 +210,20 @@ def all_regions(include: tuple[str, ...], exclude: tuple[str, ...], **options: A
     Needs ec2:DescribeRegions; where it is denied (and with --dry-run), the partition's regions
     from botocore's data are used, and a note says so.
     """
-    from ecrlogin.allregions import discover
+    from ecrlogin import state
+    from ecrlogin.allregions import discover, regions_used_before
     from ecrlogin.fetch import AwsCalls
 
     calls = AwsCalls()
     try:
         profiles = options["profiles"] or (None,)
         found = discover(
-            profiles, calls, include=include, exclude=exclude, dry_run=options["dry_run"]
+            profiles,
+            calls,
+            include=include,
+            exclude=exclude,
+            dry_run=options["dry_run"],
+            likely=regions_used_before(state.state_dir()),
         )
         return run_login(options, calls=calls, regions_of=found.regions_of, notes=found.notes)
     finally:

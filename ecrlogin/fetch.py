@@ -7,7 +7,7 @@ comes back as a failed Future too, so callers handle one shape of outcome.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -57,14 +57,15 @@ class AwsCalls:
         return self._identities[profile]
 
     def prepare_ecr_clients(
-        self, profile: str | None, regions: list[str], until: Future[Any]
+        self, wanted: Sequence[tuple[str | None, str]], until: Sequence[Future[Any]]
     ) -> None:
-        """Make ECR clients while `until` is in flight: the calling thread would only wait.
+        """Make ECR clients (profile, region) while any of `until` is in flight.
 
-        Client creation is CPU work (~7 ms each); done during a round trip it costs no time.
+        Client creation is CPU work (3-7 ms each) that the calling thread would otherwise do
+        after the round trip; done during it, it costs no time.
         """
-        for region in regions:
-            if until.done():
+        for profile, region in wanted:
+            if all(future.done() for future in until):
                 return
             try:
                 self._client(profile, "ecr", region)

@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # the cached path must not pay for threads and botocore's err
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
 log = logging.getLogger("ecrlogin")
-ECR_LOGIN_NOTE = "docker-credential-ecr-login serves this host and gets its own tokens; nothing stored"
+ECR_LOGIN_NOTE = (
+    "docker-credential-ecr-login serves this host and gets its own tokens; nothing stored"
+)
 
 
 def utc_now() -> datetime:
