@@ -58,7 +58,10 @@ def demo(workdir: Path | None) -> int:
         _say(f"ecrlogin exited {again.returncode} after {time.monotonic() - began:.2f}s")
         ok = login.returncode == 0 and pull.returncode == 0 and again.returncode == 0
         _say("demo " + ("succeeded" if ok else "FAILED") + "; tearing down")
-        return 0 if ok else 1
+    left = env.leftovers()
+    for line in left:
+        _say(f"still running after teardown: {line}")
+    return 0 if ok and not left else 1
 
 
 def shell(workdir: Path | None) -> int:
@@ -99,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    # Even where SIGINT was ignored by whoever started us (a `cmd &` in a script).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if args.command == "check":
             return check()
