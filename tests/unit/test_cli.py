@@ -63,7 +63,8 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
 def discovered(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
 
-    def discover(profiles: Any, calls: Any, **options: Any) -> allregions.Discovery:
+    def discover(profiles: Any, calls: Any, likely: Any, **options: Any) -> allregions.Discovery:
+        assert callable(likely)  # the regions of earlier runs, to order client creation
         seen.append({"profiles": tuple(profiles), **options})
         return allregions.Discovery({p: ["eu-west-1"] for p in profiles}, ("a note",))
 
