@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 from awsfakes import ClientError, NoCalls, StubbedSessions
 
-from ecrlogin import aws
+from ecrlogin import allregions, aws, state
 from ecrlogin.allregions import discover
 from ecrlogin.errors import AwsError, EcrLoginError
 from ecrlogin.fetch import AwsCalls
@@ -114,3 +115,16 @@ def test_bad_region_in_the_settings_fails_that_profile_alone() -> None:
     with pytest.raises(EcrLoginError, match="'moon-1', which is not an AWS region") as caught:
         found.regions_of("x")
     assert caught.value.exit_code == 1  # a settings problem, not a bad command line
+
+
+def test_clients_are_prepared_for_regions_used_before_first(sandbox: Path) -> None:
+    state.remember(
+        sandbox / "state",
+        [state.Record("h", "profile:p", "p", "1", "sa-east-1", None, None, "config.json", None)],
+        {},
+    )
+    used = allregions.regions_used_before(sandbox / "state", environ={})
+    pairs = allregions._likely_first({"p": "aws"}, used, include=(), exclude=("ap-*",))
+    assert pairs[0] == ("p", "sa-east-1")
+    assert ("p", "eu-west-1") in pairs
+    assert not any(region.startswith("ap-") for _, region in pairs)

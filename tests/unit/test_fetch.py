@@ -136,3 +136,25 @@ def test_failing_call_comes_back_as_failed_future() -> None:
         calls.close()
     assert isinstance(error, AwsError)
     assert "throttled" in error.message
+
+
+def test_prepared_clients_are_made_only_while_a_call_is_in_flight() -> None:
+    sessions = StubbedSessions()
+    calls = AwsCalls(session_factory=sessions)
+
+    def made() -> list[tuple[str | None, str]]:
+        return [(profile, region) for profile, service, region, _ in sessions.clients]
+
+    try:
+        in_flight: Future[Any] = Future()
+        answered: Future[Any] = Future()
+        answered.set_result(None)
+        calls.prepare_ecr_clients([("a", "eu-west-1"), ("b", "us-east-1")], until=[in_flight])
+        assert made() == [("a", "eu-west-1"), ("b", "us-east-1")]
+        calls.prepare_ecr_clients([("a", "ap-south-1")], until=[answered])
+        assert len(made()) == 2  # nothing in flight: nothing made in advance
+        calls.token(TokenKey("a", "eu-west-1")).result(timeout=10)
+        assert len(made()) == 2  # the prepared client served the call
+        assert sessions.count("ecr") == 1
+    finally:
+        calls.close()
