@@ -65,10 +65,24 @@ def test_cred_helpers_pass_read_by_skopeo(local_ecr: LocalEcr, client: Client) -
 
 
 def test_to_daemon_validates_then_stores(local_ecr: LocalEcr, client: Client) -> None:
+    host = local_ecr.host(REGION)
+    seen = len(local_ecr.registry_requests(host))
     login = client.ecrlogin("-r", REGION, "--to", "daemon")
     assert login.returncode == 0, describe(login)
+    # The daemon itself went to the registry with the credentials before they were stored.
+    checks = local_ecr.registry_requests(host)[seen:]
+    assert any(" GET /v2/ 200 AWS" in line for line in checks), checks
+    assert host in client.config()["auths"]
     pull = client.pull(local_ecr.image(REGION))
     assert pull.returncode == 0, describe(pull)
+
+
+def test_to_docker_does_not_call_the_registry(local_ecr: LocalEcr, client: Client) -> None:
+    host = local_ecr.host(REGION)
+    seen = len(local_ecr.registry_requests(host))
+    login = client.ecrlogin("-r", REGION)
+    assert login.returncode == 0, describe(login)
+    assert local_ecr.registry_requests(host)[seen:] == []
 
 
 def test_to_daemon_rejected_token_leaves_config_untouched(
@@ -78,11 +92,14 @@ def test_to_daemon_rejected_token_leaves_config_untouched(
         {"auths": {"registry.example.com": {"auth": OTHER_AUTH}}, "psFormat": "{{.ID}}"}
     )
     issued_before = len(local_ecr.issued_passwords(REGION))
+    seen = len(local_ecr.registry_requests(local_ecr.host(REGION)))
     with local_ecr.rejecting_tokens():
         login = client.ecrlogin("-r", REGION, "--to", "daemon")
     assert login.returncode == 1, describe(login)
-    # The token was really fetched and then refused by the daemon, not lost on the way.
+    # The token was really fetched, offered by the daemon and refused by the registry.
     assert len(local_ecr.issued_passwords(REGION)) > issued_before
+    checks = local_ecr.registry_requests(local_ecr.host(REGION))[seen:]
+    assert any(" GET /v2/ 401 AWS" in line for line in checks), checks
     message = login.stdout + login.stderr
     assert local_ecr.host(REGION) in message, describe(login)
     assert re.search(r"401|unauthori[sz]ed|reject|denied", message, re.IGNORECASE), describe(login)

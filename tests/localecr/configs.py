@@ -61,7 +61,9 @@ pid {nginx / "nginx.pid"};
 error_log {nginx / "error.log"} warn;
 events {{ worker_connections 512; }}
 http {{
-  access_log {nginx / "access.log"};
+  # One line per request, for tests: host, method and path, status, user.
+  log_format localecr '$host $request_method $uri $status $remote_user';
+  access_log {nginx / "access.log"} localecr;
 {temp}
   client_max_body_size 0;
   server_names_hash_bucket_size 128;

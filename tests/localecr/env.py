@@ -414,6 +414,15 @@ class LocalEcr:
         pairs = [line.split(" ", 1) for line in lines if " " in line]
         return [pw for r, pw in pairs if region is None or r == region]
 
+    def registry_requests(self, host: str | None = None) -> list[str]:
+        """Requests nginx has answered so far, oldest first, each "host method path status
+        user" (user "-" when none was sent), optionally only those to `host`."""
+        try:
+            lines = (self.workdir / "nginx" / "access.log").read_text().splitlines()
+        except FileNotFoundError:
+            return []
+        return [line for line in lines if host is None or line.split(" ", 1)[0] == host]
+
     def describe(self) -> str:
         lines = [f"export {k}={v}" for k, v in sorted(self.ecrlogin_env.items())]
         return "\n".join(lines)
