@@ -32,7 +32,7 @@ def translate(
         return AwsError(f"{redact(str(error))}", "list profiles with `aws configure list-profiles`")
     if isinstance(error, bx.NoCredentialsError | bx.PartialCredentialsError):
         return AwsError(
-            f"no AWS credentials found for {who}",
+            f"no AWS credentials found{f' for profile {profile!r}' if profile else ''}",
             "run `aws configure`, `aws sso login`, or pass -p PROFILE",
         )
     if isinstance(

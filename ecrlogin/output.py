@@ -69,7 +69,9 @@ def local_time(moment: datetime | None, now: datetime) -> str:
 def _registry_label(result: Result) -> str:
     if result.registry:
         return result.registry.host
-    return f"(own account) {result.region}" if result.region else "-"
+    if result.region:
+        return f"(own account) {result.region}"
+    return f"profile {result.profile}" if result.profile else "(environment credentials)"
 
 
 def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> None:

@@ -177,7 +177,7 @@ def test_failures_go_to_stderr_one_line_each_even_quiet(
     assert out == ""
     assert err.splitlines() == [
         "ecrlogin: (own account) us-east-1: us-east-1: access denied (grant it)",
-        "ecrlogin: -: unknown AWS profile 'ghost'",
+        "ecrlogin: profile ghost: unknown AWS profile 'ghost'",
     ]
 
 
