@@ -218,7 +218,19 @@ class LocalEcr:
         configs.make_certs(w / "certs", hosts)
         nginx_conf = w / "nginx" / "nginx.conf"
         nginx_conf.write_text(configs.nginx_conf(w, self.address, hosts, self.registry_port))
-        nginx = self._spawn("nginx", ["nginx", "-c", str(nginx_conf), "-p", str(w / "nginx")])
+        # -e: even the error log nginx opens before reading its config is ours.
+        nginx = self._spawn(
+            "nginx",
+            [
+                "nginx",
+                "-c",
+                str(nginx_conf),
+                "-p",
+                str(w / "nginx"),
+                "-e",
+                str(w / "nginx" / "error.log"),
+            ],
+        )
 
         wait_until(nginx, functools.partial(listens, nginx.pid, 443), "nginx to listen on 443")
         if keygen.wait(30) != 0:
