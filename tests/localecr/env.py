@@ -173,6 +173,8 @@ class LocalEcr:
             (w / sub).mkdir(parents=True, exist_ok=True)
         self.address = _pick_address()
         (self.auth_dir / "none").touch()
+        # skopeo's registries.conf: empty, so that no mirror or alias of the machine applies.
+        (w / "registries.conf").touch()
 
         # The slow, independent parts first, in parallel: moto, the registry, the GPG key.
         def moto_argv(port: int) -> list[str]:
