@@ -116,6 +116,9 @@ class LocalEcr:
         if missing:
             raise StartupError(describe_missing(missing))
         own_dir = workdir is None
+        if workdir is not None and workdir.exists() and any(workdir.iterdir()):
+            # Old passwords, images or sockets would mix with the new environment's.
+            raise StartupError(f"work dir {workdir} is not empty; give a new or empty one")
         path = Path(tempfile.mkdtemp(prefix="localecr-")) if workdir is None else workdir
         path.mkdir(parents=True, exist_ok=True)
         env = cls(path, log)
