@@ -17,8 +17,14 @@ ClientFactory = Callable[[], Any]
 
 def check_transport(environ: Mapping[str, str] = os.environ) -> None:
     """Refuse to send a token to a daemon over plain TCP: anyone on the path could read it."""
+    from docker.utils import parse_host  # read DOCKER_HOST exactly as docker-py will
+
     host = environ.get("DOCKER_HOST", "")
-    if host.startswith(("tcp://", "http://")) and not environ.get("DOCKER_TLS_VERIFY"):
+    try:
+        url = str(parse_host(host.strip(), False, tls=False)) if host.strip() else ""
+    except Exception:  # docker-py refuses it too, before connecting
+        return
+    if url.startswith("http://") and not environ.get("DOCKER_TLS_VERIFY"):
         raise DaemonError(
             f"DOCKER_HOST={host} is plain TCP without TLS; the token would cross it in clear",
             "set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, use ssh:// or a unix socket, "
