@@ -19,9 +19,11 @@ from ecrlogin import registry
 from ecrlogin.awserrors import translate
 from ecrlogin.errors import AwsError
 
-CONNECT_TIMEOUT_SECONDS = 3
-READ_TIMEOUT_SECONDS = 10
-MAX_ATTEMPTS = 4  # standard retry mode: backoff with jitter on throttling and 5xx
+# GetAuthorizationToken answers in well under a second; an endpoint that accepts and never
+# answers must fail its region in seconds: at most 3 attempts x (2 s connect or 3 s read).
+CONNECT_TIMEOUT_SECONDS = 2
+READ_TIMEOUT_SECONDS = 3
+MAX_ATTEMPTS = 3  # standard retry mode: backoff with jitter on throttling, 5xx and timeouts
 
 SessionFactory = Callable[[str | None], Any]
 

@@ -259,8 +259,14 @@ def _fetch(
             error = EcrLoginError("the caller's account could not be learned")
         if not isinstance(error, EcrLoginError):
             raise error  # a bug: the one handler at the top reports it
+        known_account = identity.account if identity else None  # STS may answer where ECR fails
         results[target] = Result(
-            target.region, profile, "failed", target.registry(None), error=error.one_line()
+            target.region,
+            profile,
+            "failed",
+            target.registry(known_account),
+            identity.arn if identity else None,
+            error=error.one_line(),
         )
     return fetched
 
