@@ -1,0 +1,73 @@
+"""A child that writes through ecrlogin's own write path as fast as it can, until it is killed:
+`python crash_child.py config|state DIR`. Version n of the file is fully predictable (see
+`expected_config` / `expected_state`), so the parent can tell a whole version from anything else.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SEED = {"auths": {"registry.example.com": {"auth": "dXNlcjpwYXNz"}}, "currentContext": "x"}
+
+
+def host(n: int) -> str:
+    return f"{200000000000 + n}.dkr.ecr.eu-west-1.amazonaws.com"
+
+
+def password(n: int) -> str:
+    return (f"pw{n:05d}" * 320)[:2560]  # the size of a real ECR password
+
+
+def expected_config(versions: int) -> dict[str, Any]:
+    """config.json after the child stored hosts 0..versions-1 on top of SEED."""
+    from ecrlogin.dockerconfig import encode_auth
+
+    auths = dict(SEED["auths"])
+    auths |= {host(n): {"auth": encode_auth(password(n))} for n in range(versions)}
+    return {**SEED, "auths": auths}
+
+
+def record(n: int) -> Any:
+    from ecrlogin.state import Record
+
+    return Record(
+        host(n),
+        "profile:default",
+        "default",
+        str(200000000000 + n),
+        "eu-west-1",
+        "arn:aws:iam::123456789012:user/x",
+        datetime(2030, 1, 1, tzinfo=UTC),
+        "config.json",
+        f"{n:016x}",
+    )
+
+
+def expected_state(versions: int) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "accounts": {"profile:default": "123456789012"} if versions else {},
+        "records": [record(n).to_json() for n in range(versions)],
+    }
+
+
+def main() -> None:
+    kind, directory = sys.argv[1], Path(sys.argv[2])
+    from ecrlogin import state
+    from ecrlogin.store import Secret, store_all
+
+    print("ready", flush=True)
+    n = 0
+    while True:
+        if kind == "config":
+            store_all(directory, [Secret(host(n), password(n))])
+        else:
+            state.remember(directory, [record(n)], {"profile:default": "123456789012"})
+        n += 1
+
+
+if __name__ == "__main__":
+    main()
