@@ -11,15 +11,16 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, as_completed
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecrlogin import dockerconfig, profiles, registry, state
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.registry import Registry
+from ecrlogin.model import Fetched, Outcome, Result, Settings
 from ecrlogin.targets import Request, Target, TokenKey, plan
+
+__all__ = ["Outcome", "Result", "Settings", "login", "password", "utc_now"]
 
 if TYPE_CHECKING:  # the cached path must not pay for threads and botocore's error types
     from ecrlogin.fetch import AwsCalls
@@ -27,56 +28,10 @@ if TYPE_CHECKING:  # the cached path must not pay for threads and botocore's err
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
 log = logging.getLogger("ecrlogin")
-ECR_LOGIN_NOTE = (
-    "docker-credential-ecr-login serves this host and gets its own tokens; nothing stored"
-)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Settings:
-    docker_config: Path
-    state_dir: Path
-    to: str = "docker"  # or "daemon": have the Docker daemon check the token first
-    min_ttl: timedelta = timedelta(hours=1)
-    force: bool = False
-    dry_run: bool = False
-
-
-@dataclass(frozen=True)
-class Result:
-    region: str
-    profile: str | None
-    status: str  # ok, cached, planned, failed
-    registry: Registry | None = None  # None while the caller's own account is unknown
-    identity: str | None = None
-    expires_at: datetime | None = None
-    stored_in: str | None = None
-    error: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    results: tuple[Result, ...]
-    notes: tuple[str, ...] = ()
-
-    @property
-    def failed(self) -> bool:
-        return any(r.status == "failed" for r in self.results)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    target: Target
-    registry: Registry
-    password: str
-    expires_at: datetime | None
-    identity: str | None
-    account: str | None
 
 
 def login(
@@ -138,7 +93,9 @@ def login(
             began = time.monotonic()
             fetched = _fetch(pending, calls, environ, progress, results)
             log.debug("AWS calls done in %.0f ms", (time.monotonic() - began) * 1000)
-            _store(fetched, settings, daemon_client, environ, results)
+            from ecrlogin.deliver import deliver
+
+            deliver(fetched, settings, daemon_client, environ, results)
     finally:
         if own_calls:
             calls.close()
@@ -269,104 +226,6 @@ def _fetch(
             error=error.one_line(),
         )
     return fetched
-
-
-def _store(
-    fetched: list[Fetched],
-    settings: Settings,
-    daemon_client: Callable[[], Any] | None,
-    environ: Mapping[str, str],
-    results: dict[Target, Result],
-) -> None:
-    from ecrlogin.store import Secret, store_all
-
-    accepted = _daemon_check(fetched, settings, daemon_client, environ, results)
-    secrets = list(
-        {f.registry.host: Secret(f.registry.host, f.password) for f in accepted}.values()
-    )
-    stored = store_all(settings.docker_config, secrets) if secrets else {}
-    records, accounts = [], {}
-    for item in accepted:
-        outcome = stored[item.registry.host]
-        source = profiles.identity_source(item.target.profile, environ)
-        profile = profiles.display_profile(item.target.profile, environ)
-        if item.account and not item.target.account and not item.target.public:
-            accounts[source] = item.account
-        if outcome.error is not None:
-            results[item.target] = Result(
-                item.target.region,
-                profile,
-                "failed",
-                item.registry,
-                item.identity,
-                stored_in=outcome.stored_in,
-                error=outcome.error.one_line(),
-            )
-            continue
-        log.info("%s: stored in %s", item.registry.host, outcome.stored_in)
-        expires = None if outcome.needs_nothing else item.expires_at
-        results[item.target] = Result(
-            item.target.region,
-            profile,
-            "ok",
-            item.registry,
-            item.identity,
-            expires,
-            outcome.stored_in,
-            note=ECR_LOGIN_NOTE if outcome.needs_nothing else None,
-        )
-        if not outcome.needs_nothing:
-            records.append(
-                state.Record(
-                    item.registry.host,
-                    source,
-                    profile,
-                    item.registry.account,
-                    item.target.region,
-                    item.identity,
-                    item.expires_at,
-                    outcome.stored_in or "",
-                    outcome.fingerprint,
-                )
-            )
-    if records or accounts:
-        state.remember(settings.state_dir, records, accounts)
-
-
-def _daemon_check(
-    fetched: list[Fetched],
-    settings: Settings,
-    daemon_client: Callable[[], Any] | None,
-    environ: Mapping[str, str],
-    results: dict[Target, Result],
-) -> list[Fetched]:
-    """With `--to daemon`, only what the daemon accepted goes on to be stored."""
-    if settings.to != "daemon" or not fetched:
-        return fetched
-    from ecrlogin import daemon
-
-    accepted = []
-    try:
-        client = (daemon_client or daemon.default_client)()
-    except EcrLoginError as error:
-        client, unreachable = None, error
-    for item in fetched:
-        try:
-            if client is None:
-                raise unreachable
-            daemon.validate(client, item.registry.host, item.password)
-            accepted.append(item)
-        except EcrLoginError as error:
-            profile = profiles.display_profile(item.target.profile, environ)
-            results[item.target] = Result(
-                item.target.region,
-                profile,
-                "failed",
-                item.registry,
-                item.identity,
-                error=error.one_line(),
-            )
-    return accepted
 
 
 def password(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from awsfakes import ACCOUNT, EXPIRES, NOW, ClientError, NoCalls, StubbedSessions, password_for
 
-from ecrlogin import login, output, registry, state
+from ecrlogin import deliver, login, output, registry, state
 from ecrlogin.errors import ConfigFileError, DaemonError
 from ecrlogin.fetch import AwsCalls
 from ecrlogin.targets import Request
@@ -229,7 +229,7 @@ def test_ecr_login_cred_helper_needs_nothing(sandbox: Path) -> None:
         "credHelpers:ecr-login",
         None,
     )
-    assert result.note == login.ECR_LOGIN_NOTE
+    assert result.note == deliver.ECR_LOGIN_NOTE
     assert (sandbox / "docker" / "config.json").read_bytes() == before
 
 
