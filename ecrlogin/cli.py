@@ -10,150 +10,19 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from ecrlogin.errors import EXIT_BUG, EXIT_INTERRUPTED, EcrLoginError, UsageError, redact
-
-F = Callable[..., Any]
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-VALUE_OPTIONS = frozenset(
-    [
-        "-p",
-        "--profile",
-        "-r",
-        "--region",
-        "-a",
-        "--account",
-        "--to",
-        "--docker-config",
-        "--min-ttl",
-        "-o",
-        "--output",
-        "--include",
-        "--exclude",
-    ]
+from ecrlogin.options import (
+    CONTEXT,
+    DefaultToLogin,
+    docker_config_option,
+    login_options,
+    output_option,
 )
-
-
-class DefaultToLogin(click.Group):
-    """Routes `ecrlogin [OPTIONS] [COMMAND] ...` to COMMAND, or to `login` when none is named."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or args[0] not in ("-h", "--help", "--version"):
-            args = route(args, set(self.commands))
-        return super().parse_args(ctx, args)
-
-
-def route(args: list[str], commands: set[str]) -> list[str]:
-    """Move the first positional word to the front if it names a command; else prepend login."""
-    expects_value = False
-    for index, word in enumerate(args):
-        if expects_value:
-            expects_value = False
-        elif word == "--":
-            break
-        elif word.startswith("-"):
-            expects_value = word in VALUE_OPTIONS
-        else:
-            if word in commands:
-                return [word, *args[:index], *args[index + 1 :]]
-            break
-    return ["login", *args]
-
-
-class Duration(click.ParamType):  # type: ignore[type-arg]
-    name = "DURATION"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from ecrlogin.durations import parse_duration
-
-        try:
-            return parse_duration(str(value))
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
-def output_option(command: F) -> F:
-    return click.option(
-        "-o",
-        "--output",
-        "fmt",
-        type=click.Choice(["table", "json"]),
-        default="table",
-        show_default=True,
-        help="table for people (colour only on a terminal), json for scripts.",
-    )(command)
-
-
-def docker_config_option(command: F) -> F:
-    return click.option(
-        "--docker-config",
-        metavar="DIR",
-        envvar=None,
-        help="Docker config directory. Default: $DOCKER_CONFIG, else ~/.docker.",
-    )(command)
-
-
-def verbosity_options(command: F) -> F:
-    command = click.option("--debug", is_flag=True, help="Everything on stderr; never a secret.")(
-        command
-    )
-    command = click.option("-v", "--verbose", is_flag=True, help="More detail on stderr.")(command)
-    return click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")(command)
-
-
-def login_options(command: F) -> F:
-    """The options `login` and `all-regions` share (DESIGN.md's table)."""
-    decorators: list[Callable[[F], F]] = [
-        click.option(
-            "-p",
-            "--profile",
-            "profiles",
-            multiple=True,
-            metavar="NAME",
-            help="AWS profile; repeatable. Default: the AWS SDK's own choice.",
-        ),
-        click.option(
-            "-a",
-            "--account",
-            "accounts",
-            multiple=True,
-            metavar="ID",
-            help="Also log in to this 12-digit account's registry (cross-account); repeatable.",
-        ),
-        click.option("--public", is_flag=True, help="Also log in to ECR Public (public.ecr.aws)."),
-        click.option(
-            "--to",
-            "to",
-            type=click.Choice(["docker", "daemon"]),
-            default="docker",
-            show_default=True,
-            help="docker: store as `docker login` would; daemon: have the Docker daemon "
-            "check the token first, then store it.",
-        ),
-        docker_config_option,
-        click.option(
-            "--min-ttl",
-            type=Duration(),
-            default="1h",
-            show_default=True,
-            help="Skip a registry whose token ecrlogin stored is valid this long (30m, 2h).",
-        ),
-        click.option(
-            "--force", is_flag=True, help="Fetch even when the stored token is still good."
-        ),
-        click.option(
-            "--dry-run", is_flag=True, help="Show what would be done; no AWS call, no write."
-        ),
-        output_option,
-        verbosity_options,
-    ]
-    for decorate in reversed(decorators):
-        command = decorate(command)
-    return command
 
 
 @click.group(cls=DefaultToLogin, context_settings=CONTEXT)

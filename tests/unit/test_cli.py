@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecrlogin import allregions, login, registry
-from ecrlogin.cli import cli, main, route
+from ecrlogin.cli import cli, main
 from ecrlogin.login import Outcome, Result
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -73,22 +73,6 @@ def discovered(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 # --- routing -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("args", "routed"),
-    [
-        ([], ["login"]),
-        (["-q", HOST], ["login", "-q", HOST]),
-        (["-p", "prod", "all-regions", "-q"], ["all-regions", "-p", "prod", "-q"]),
-        (["status"], ["status"]),
-        (["-p", "status"], ["login", "-p", "status"]),  # a profile named like a command
-        (["--min-ttl=2h", "logout", "--all"], ["logout", "--min-ttl=2h", "--all"]),
-        (["--", "status"], ["login", "--", "status"]),
-    ],
-)
-def test_route(args: list[str], routed: list[str]) -> None:
-    assert route(args, {"login", "all-regions", "status", "logout", "password"}) == routed
 
 
 def test_alias_routes_to_all_regions(

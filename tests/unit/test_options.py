@@ -1,0 +1,38 @@
+"""ecrlogin.options: routing to the default command, and durations as a click type."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+import pytest
+
+from ecrlogin.options import Duration, route
+
+
+@pytest.mark.parametrize(
+    ("args", "routed"),
+    [
+        ([], ["login"]),
+        (["-q", HOST], ["login", "-q", HOST]),
+        (["-p", "prod", "all-regions", "-q"], ["all-regions", "-p", "prod", "-q"]),
+        (["status"], ["status"]),
+        (["-p", "status"], ["login", "-p", "status"]),  # a profile named like a command
+        (["--min-ttl=2h", "logout", "--all"], ["logout", "--min-ttl=2h", "--all"]),
+        (["--", "status"], ["login", "--", "status"]),
+    ],
+)
+def test_route(args: list[str], routed: list[str]) -> None:
+    assert route(args, {"login", "all-regions", "status", "logout", "password"}) == routed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("30m", timedelta(minutes=30)), ("90", timedelta(seconds=90))]
+)
+def test_duration_type_converts(text: str, expected: timedelta) -> None:
+    assert Duration().convert(text, None, None) == expected
+
+
+def test_duration_type_refuses_as_a_usage_error() -> None:
+    with pytest.raises(click.BadParameter, match="not a duration"):
+        Duration().convert("5x", None, None)
