@@ -9,6 +9,8 @@ import pytest
 
 from ecrlogin.options import Duration, route
 
+HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+
 
 @pytest.mark.parametrize(
     ("args", "routed"),
