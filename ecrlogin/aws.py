@@ -23,7 +23,7 @@ from ecrlogin.errors import AwsError
 # answers must fail its region in seconds: at most 3 attempts x (2 s connect or 3 s read).
 CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 3
-MAX_ATTEMPTS = 3  # standard retry mode: backoff with jitter on throttling, 5xx and timeouts
+MAX_ATTEMPTS = 3  # the first try included; standard mode backs off with jitter
 
 SessionFactory = Callable[[str | None], Any]
 
@@ -49,7 +49,7 @@ def client_config(*, fips: bool = False) -> Any:
     return Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         use_fips_endpoint=fips,
         user_agent_extra="ecrlogin",
     )

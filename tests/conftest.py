@@ -4,7 +4,6 @@ read or written, and botocore never reaches for the instance metadata service.""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ _DOCKER_VARIABLES = ["DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_TLS_VERIFY", "DOCKE
 
 
 @pytest.fixture(autouse=True)
-def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private HOME, Docker config, AWS config and state directory for one test."""
     for name in [*_AWS_VARIABLES, *_DOCKER_VARIABLES, "ECRLOGIN_STATE_DIR", "NO_COLOR"]:
         monkeypatch.delenv(name, raising=False)
@@ -26,4 +25,4 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws" / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws" / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    yield tmp_path
+    return tmp_path

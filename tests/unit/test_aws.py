@@ -147,7 +147,7 @@ def test_client_config_bounds_time_and_retries(fips: bool) -> None:
     config = aws.client_config(fips=fips)
     assert config.connect_timeout == aws.CONNECT_TIMEOUT_SECONDS <= 5
     assert config.read_timeout == aws.READ_TIMEOUT_SECONDS <= 30
-    assert config.retries == {"mode": "standard", "max_attempts": aws.MAX_ATTEMPTS}
+    assert config.retries == {"mode": "standard", "total_max_attempts": aws.MAX_ATTEMPTS}
     assert config.use_fips_endpoint is fips
 
 
