@@ -12,12 +12,12 @@ import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ecrlogin import aws, profiles, registry, state
+from ecrlogin import aws, profiles, registry
 from ecrlogin.awserrors import AccessDeniedError
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.fetch import AwsCalls
+from ecrlogin.targets import TokenKey
 
 FALLBACK_HOME_REGION = "us-east-1"
 
@@ -44,7 +44,13 @@ def discover(
     environ: Mapping[str, str] = os.environ,
     likely: Callable[[str | None], Collection[str]] = lambda profile: (),
 ) -> Discovery:
-    """The regions of each profile; `likely(profile)` orders the ECR clients made meanwhile."""
+    """The regions of each profile.
+
+    While DescribeRegions is in flight, the tokens of `likely(profile)` (regions whose token the
+    run will fetch anyway and that were enabled last time) are already asked for, and ECR
+    clients are made for the other candidates; a token of a region that turns out not to be
+    enabled is simply not used.
+    """
     found: dict[str | None, list[str] | EcrLoginError] = {}
     homes: dict[str | None, str] = {}
     for profile in profile_names:
@@ -66,6 +72,9 @@ def discover(
         for profile, home in homes.items():
             calls.identity(profile, home)
         wanted = _likely_first(partitions, likely, include, exclude)
+        for profile, region in wanted:
+            if region in likely(profile):  # stored there before: almost surely still enabled
+                calls.token(TokenKey(profile, region))
         calls.prepare_ecr_clients(wanted, until=list(asked.values()))
     notes = []
     for profile, partition in partitions.items():
@@ -100,19 +109,6 @@ def _likely_first(
         for region in _filtered(aws.partition_regions(partition), include, exclude)
     ]
     return sorted(pairs, key=lambda pair: pair[1] not in likely(pair[0]))
-
-
-def regions_used_before(
-    state_dir: Path, environ: Mapping[str, str] = os.environ
-) -> Callable[[str | None], set[str]]:
-    """The regions ecrlogin stored tokens of before, per profile (from its state file)."""
-    known = state.load(state_dir)
-
-    def used(profile: str | None) -> set[str]:
-        source = profiles.identity_source(profile, environ)
-        return {record.region for record in known.records if record.source == source}
-
-    return used
 
 
 def _filtered(regions: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:

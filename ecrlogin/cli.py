@@ -11,9 +11,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ecrlogin.model import Settings
+    from ecrlogin.targets import Request
 
 from ecrlogin.errors import EXIT_BUG, EXIT_INTERRUPTED, EcrLoginError, UsageError, redact
 from ecrlogin.options import (
@@ -64,7 +68,8 @@ def login(references: tuple[str, ...], regions: tuple[str, ...], **options: Any)
 
     parsed = tuple(registry.parse(ref) for ref in references)
     checked = tuple(registry.check_region(region) for region in regions)
-    return run_login(options, registries=parsed, regions=checked)
+    request = make_request(options, registries=parsed, regions=checked)
+    return run_login(options, request, make_settings(options))
 
 
 @cli.command("all-regions", context_settings=CONTEXT)
@@ -79,42 +84,43 @@ def all_regions(include: tuple[str, ...], exclude: tuple[str, ...], **options: A
     Needs ec2:DescribeRegions; where it is denied (and with --dry-run), the partition's regions
     from botocore's data are used, and a note says so.
     """
-    from ecrlogin import state
-    from ecrlogin.allregions import discover, regions_used_before
+    from ecrlogin.allregions import discover
     from ecrlogin.fetch import AwsCalls
+    from ecrlogin.login import regions_to_refresh
 
+    request, settings = make_request(options), make_settings(options)
     calls = AwsCalls()
     try:
-        profiles = options["profiles"] or (None,)
         found = discover(
-            profiles,
+            request.profiles_or_default,
             calls,
             include=include,
             exclude=exclude,
-            dry_run=options["dry_run"],
-            likely=regions_used_before(state.state_dir()),
+            dry_run=settings.dry_run,
+            likely=regions_to_refresh(settings),
         )
-        return run_login(options, calls=calls, regions_of=found.regions_of, notes=found.notes)
+        return run_login(
+            options, request, settings, calls=calls, regions_of=found.regions_of, notes=found.notes
+        )
     finally:
         calls.close()
 
 
-def run_login(options: dict[str, Any], **extra: Any) -> int:
-    from ecrlogin import dockerconfig, login, output, state, targets
+def make_request(options: dict[str, Any], **named: Any) -> Request:
+    """The targets' ingredients; every value is checked before any AWS call."""
+    from ecrlogin.registry import check_account
+    from ecrlogin.targets import Request
 
     configure_logging(options)
-    for account in options["accounts"]:
-        from ecrlogin.registry import check_account
+    accounts = tuple(check_account(account) for account in options["accounts"])
+    return Request(options["profiles"], accounts=accounts, public=options["public"], **named)
 
-        check_account(account)
-    request = targets.Request(
-        profiles=options["profiles"],
-        regions=extra.pop("regions", ()),
-        accounts=options["accounts"],
-        public=options["public"],
-        registries=extra.pop("registries", ()),
-    )
-    settings = login.Settings(
+
+def make_settings(options: dict[str, Any]) -> Settings:
+    from ecrlogin import dockerconfig, state
+    from ecrlogin.model import Settings
+
+    return Settings(
         docker_config=dockerconfig.config_dir(options["docker_config"]),
         state_dir=state.state_dir(),
         to=options["to"],
@@ -122,6 +128,11 @@ def run_login(options: dict[str, Any], **extra: Any) -> int:
         force=options["force"],
         dry_run=options["dry_run"],
     )
+
+
+def run_login(options: dict[str, Any], request: Request, settings: Settings, **extra: Any) -> int:
+    from ecrlogin import login, output
+
     show_progress = not options["quiet"] and options["fmt"] == "table"
     with output.progress_bar(show_progress) as progress:
         outcome = login.login(request, settings, progress=progress, **extra)

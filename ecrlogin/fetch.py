@@ -25,12 +25,19 @@ class AwsCalls:
         self._sessions: dict[str | None, Any] = {}
         self._clients: dict[tuple[str | None, str, str, bool], Any] = {}
         self._identities: dict[str | None, Future[aws.Identity]] = {}
+        self._tokens: dict[TokenKey, Future[aws.Token]] = {}
         self._pool = ThreadPoolExecutor(MAX_CONCURRENT_CALLS, thread_name_prefix="aws")
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def token(self, key: TokenKey) -> Future[aws.Token]:
+        """`GetAuthorizationToken`, once per key however often it is asked for."""
+        if key not in self._tokens:
+            self._tokens[key] = self._token(key)
+        return self._tokens[key]
+
+    def _token(self, key: TokenKey) -> Future[aws.Token]:
         if key.public:
             return self._submit(
                 lambda: self._client(key.profile, "ecr-public", key.region),

@@ -148,13 +148,45 @@ def default_regions(
     return regions_of
 
 
+def regions_to_refresh(
+    settings: Settings, *, environ: Mapping[str, str] = os.environ, clock: Clock = utc_now
+) -> Callable[[str | None], set[str]]:
+    """Per profile, the regions of its own registry that ecrlogin stored before and would fetch
+    again now (expired, rewritten since, or --force): all-regions asks for those tokens while
+    DescribeRegions is still in flight, instead of one round trip after it."""
+    if settings.dry_run:
+        return lambda profile: set()
+    known = state.load(settings.state_dir)
+    try:
+        config = dockerconfig.load(settings.docker_config)
+    except EcrLoginError:
+        return lambda profile: set()  # login() reports the file
+    now = clock()
+
+    def regions(profile: str | None) -> set[str]:
+        source = profiles.identity_source(profile, environ)
+        account = known.account_of(source)
+        return {
+            record.region
+            for record in known.records
+            if record.source == source
+            and account is not None
+            and record.host == registry.build(account, record.region).host
+            and _cached(record, config, now, settings) is None
+        }
+
+    return regions
+
+
 def _cached(
     record: state.Record | None, config: Mapping[str, Any], now: datetime, settings: Settings
 ) -> Result | None:
     """A `cached` result if ecrlogin's own entry is still there and valid for min-ttl."""
     if settings.force or record is None or record.expires_at is None:
         return None
-    if record.fingerprint != dockerconfig.fingerprint(config, record.host):
+    if record.fingerprint is None or record.fingerprint != dockerconfig.fingerprint(
+        config, record.host
+    ):
         return None  # removed, or rewritten since by another tool
     if record.expires_at - now < settings.min_ttl:
         return None

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
 from awsfakes import ClientError, NoCalls, StubbedSessions
 
-from ecrlogin import allregions, aws, state
+from ecrlogin import allregions, aws
 from ecrlogin.allregions import discover
 from ecrlogin.errors import AwsError, EcrLoginError
 from ecrlogin.fetch import AwsCalls
+from ecrlogin.targets import TokenKey
 
 ENABLED = ["eu-west-1", "eu-west-2", "eu-central-1", "us-east-1", "us-west-2", "ap-south-1"]
 
@@ -117,14 +117,24 @@ def test_bad_region_in_the_settings_fails_that_profile_alone() -> None:
     assert caught.value.exit_code == 1  # a settings problem, not a bad command line
 
 
-def test_clients_are_prepared_for_regions_used_before_first(sandbox: Path) -> None:
-    state.remember(
-        sandbox / "state",
-        [state.Record("h", "profile:p", "p", "1", "sa-east-1", None, None, "config.json", None)],
-        {},
+def test_likely_regions_come_first_and_filters_apply() -> None:
+    pairs = allregions._likely_first(
+        {"p": "aws"}, lambda profile: {"sa-east-1"}, include=(), exclude=("ap-*",)
     )
-    used = allregions.regions_used_before(sandbox / "state", environ={})
-    pairs = allregions._likely_first({"p": "aws"}, used, include=(), exclude=("ap-*",))
     assert pairs[0] == ("p", "sa-east-1")
     assert ("p", "eu-west-1") in pairs
     assert not any(region.startswith("ap-") for _, region in pairs)
+
+
+def test_tokens_of_likely_regions_are_asked_for_during_discovery() -> None:
+    sessions = StubbedSessions(ec2=regions_answer)
+    calls = AwsCalls(session_factory=sessions)
+    try:
+        discover(["prod"], calls, environ={}, likely=lambda profile: {"eu-west-1", "ap-south-1"})
+        asked = [calls.token(TokenKey("prod", r)) for r in ("eu-west-1", "ap-south-1")]
+        assert all(future.result(timeout=10) for future in asked)
+        # The same futures login() will use: asked once, during DescribeRegions.
+        assert sessions.count("ecr") == 2
+        assert sessions.count("ec2") == 1
+    finally:
+        calls.close()

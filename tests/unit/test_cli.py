@@ -587,3 +587,12 @@ def test_cached_run_imports_neither_aws_nor_docker(moto_server: str, sandbox: Pa
 
     names, _ = imported(["-r", "eu-west-1", "-o", "json", "--force"], env)
     assert heavy(names, ("boto3", "botocore"))  # the check can see them when they are used
+
+
+def test_all_regions_checks_accounts_before_any_aws_call(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # a call would fail with exit 1
+    code, _, err = run(capsys, "all-regions", "-a", "12345", "-q")
+    assert code == 2
+    assert "12-digit" in err

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from awsfakes import ACCOUNT, EXPIRES, NOW, ClientError, NoCalls, StubbedSessions, password_for
 
-from ecrlogin import deliver, login, output, registry, state
+from ecrlogin import deliver, dockerconfig, login, output, registry, state
 from ecrlogin.errors import ConfigFileError, DaemonError
 from ecrlogin.fetch import AwsCalls
 from ecrlogin.targets import Request
@@ -306,3 +306,26 @@ def test_own_account_named_again_is_one_registry_and_one_call(sandbox: Path) -> 
     outcome = run(sandbox, request, sessions)
     assert [(r.registry and r.registry.host, r.status) for r in outcome.results] == [(HOST, "ok")]
     assert sessions.count("ecr") == 1
+
+
+def test_regions_to_refresh_are_those_stored_before_and_not_cached(sandbox: Path) -> None:
+    settings = login.Settings(sandbox / "docker", sandbox / "state")
+    hosts = {r: registry.build(ACCOUNT, r).host for r in ("eu-west-1", "us-east-1")}
+    config = {"auths": {h: {"auth": "QVdTOng="} for h in hosts.values()}}
+    (sandbox / "docker").mkdir()
+    (sandbox / "docker" / "config.json").write_text(json.dumps(config))
+    expiry = {"eu-west-1": NOW - timedelta(hours=1), "us-east-1": NOW + timedelta(hours=11)}
+    records = [
+        state.Record(host, "profile:p", "p", ACCOUNT, region, None, expiry[region], "config.json",
+                     dockerconfig.fingerprint(config, host))
+        for region, host in hosts.items()
+    ]  # fmt: skip
+    state.remember(settings.state_dir, records, {"profile:p": ACCOUNT})
+
+    def refresh(settings: login.Settings, profile: str) -> set[str]:
+        return login.regions_to_refresh(settings, environ={}, clock=lambda: NOW)(profile)
+
+    assert refresh(settings, "p") == {"eu-west-1"}
+    forced = login.Settings(sandbox / "docker", sandbox / "state", force=True)
+    assert refresh(forced, "p") == {"eu-west-1", "us-east-1"}
+    assert refresh(settings, "other") == set()
