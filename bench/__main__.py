@@ -1,6 +1,7 @@
 """`make bench`: ecrlogin against the pipeline it replaces, on the local ECR, with 50 ms of
 latency each way in front of the AWS endpoint. Each pair runs interleaved in one run; medians
-and ratios (ecrlogin's time / the other's) are printed as a Markdown table (docs/performance.md holds the recorded one).
+and ratios (ecrlogin's time / the other's) are printed as a Markdown table; docs/performance.md
+holds the recorded one.
 
     python -m bench [--runs N] [--delay-ms 50]
 """
@@ -14,7 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def write_profiles(env: dict[str, str]) -> None:
     )
 
 
-def pipeline(ecr: LocalEcr, env: dict[str, str], regions: list[str]) -> list[str]:
+def pipeline(ecr: LocalEcr, regions: Sequence[str]) -> list[str]:
     """The shell loop people write, run where the ECR host names resolve (dockerd's namespace)."""
     steps = "; ".join(
         f"{BIN}/aws ecr get-login-password --region {r} | "
@@ -110,8 +111,8 @@ def cases(ecr: LocalEcr, proxied: str, work: Path) -> list[Case]:
     ecrlogin = str(BIN / "ecrlogin")
     all17 = [ecrlogin, "all-regions", "--force", "-q", *excluded]
     one = [ecrlogin, "-q", "-r", "eu-west-1"]
-    loop17 = Command("17-region shell loop", pipeline(ecr, theirs, DEFAULT_REGIONS), theirs)
-    loop1 = Command("pipeline once", pipeline(ecr, theirs, ["eu-west-1"]), theirs)
+    loop17 = Command("17-region shell loop", pipeline(ecr, DEFAULT_REGIONS), theirs)
+    loop1 = Command("pipeline once", pipeline(ecr, ["eu-west-1"]), theirs)
     a = Command("ecrlogin all-regions --force (17)", all17, ours)
     profiles = [arg for p in PROFILES for arg in ("-p", p)]
     return [
