@@ -13,7 +13,6 @@ import fcntl
 import glob
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,6 +104,8 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     payload = (json.dumps(data, indent="\t") + "\n").encode()
     _remove_stale_temps(target)
     try:
+        import tempfile  # only writers need it; the cached no-op only reads
+
         fd, temp_name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
         )

@@ -54,11 +54,10 @@ def login(
     """
     config = dockerconfig.load(settings.docker_config)  # refuse a bad file before any call
     known = state.load(settings.state_dir)
-    own_calls = calls is None
-    calls = calls or _new_calls()
+    aws_calls = _LazyCalls(calls)
     try:
         failures: list[Result] = []
-        find_regions = regions_of or default_regions(request, settings, calls, environ)
+        find_regions = regions_of or default_regions(request, settings, aws_calls, environ)
 
         def regions_or_failure(profile: str | None) -> Sequence[str]:
             try:
@@ -91,14 +90,13 @@ def login(
                 pending.append(target)
         if pending:
             began = time.monotonic()
-            fetched = _fetch(pending, calls, environ, progress, results)
+            fetched = _fetch(pending, aws_calls(), environ, progress, results)
             log.debug("AWS calls done in %.0f ms", (time.monotonic() - began) * 1000)
             from ecrlogin.deliver import deliver
 
             deliver(fetched, settings, daemon_client, environ, results)
     finally:
-        if own_calls:
-            calls.close()
+        aws_calls.close()
     ordered = [results[t] for t in targets if t in results]
     return Outcome((*failures, *_one_per_host(ordered)), tuple(notes))
 
@@ -116,10 +114,25 @@ def _one_per_host(results: list[Result]) -> list[Result]:
     return kept
 
 
-def _new_calls() -> AwsCalls:
-    from ecrlogin.fetch import AwsCalls
+class _LazyCalls:
+    """The run's `AwsCalls`, made on first use: the cached no-op never needs one."""
 
-    return AwsCalls()
+    def __init__(self, given: AwsCalls | None) -> None:
+        self._given = given
+        self._made: AwsCalls | None = None
+
+    def __call__(self) -> AwsCalls:
+        if self._given is not None:
+            return self._given
+        if self._made is None:
+            from ecrlogin.fetch import AwsCalls
+
+            self._made = AwsCalls()
+        return self._made
+
+    def close(self) -> None:
+        if self._made is not None:
+            self._made.close()
 
 
 def _describe(target: Target) -> str:
@@ -128,7 +141,10 @@ def _describe(target: Target) -> str:
 
 
 def default_regions(
-    request: Request, settings: Settings, calls: AwsCalls, environ: Mapping[str, str]
+    request: Request,
+    settings: Settings,
+    calls: Callable[[], AwsCalls],
+    environ: Mapping[str, str],
 ) -> Callable[[str | None], list[str]]:
     """The `-r` regions; else none when registries are named; else the profile's own region."""
 
@@ -137,7 +153,7 @@ def default_regions(
             return list(request.regions)
         region = profiles.configured_region(profile, environ)
         if region is None and not settings.dry_run:
-            region = calls.session_region(profile)
+            region = calls().session_region(profile)
         if region is None:
             raise EcrLoginError(
                 f"no region set for {f'profile {profile!r}' if profile else 'the default profile'}",
@@ -269,8 +285,7 @@ def password(
     environ: Mapping[str, str] = os.environ,
 ) -> str:
     """One registry password, for `ecrlogin password` (a drop-in for get-login-password)."""
-    own_calls = calls is None
-    calls = calls or _new_calls()
+    aws_calls = _LazyCalls(calls)
     try:
         if public:
             from ecrlogin.registry import PUBLIC_REGION
@@ -279,10 +294,9 @@ def password(
         else:
             request = Request(regions=(region,) if region else ())
             settings = Settings(Path(), Path())
-            (found,) = default_regions(request, settings, calls, environ)(profile)
+            (found,) = default_regions(request, settings, aws_calls, environ)(profile)
             key = TokenKey(profile, found)
-        secret: str = calls.token(key).result().password
+        secret: str = aws_calls().token(key).result().password
         return secret
     finally:
-        if own_calls:
-            calls.close()
+        aws_calls.close()
