@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from test_output import RESULT_KEYS  # DESIGN.md's keys, in order: one list for both files
 
 from ecrlogin import allregions, login, registry
 from ecrlogin.cli import cli, main
@@ -414,23 +415,6 @@ def mocked(aws_keys: None) -> Iterator[None]:
 
     with mock_aws():
         yield
-
-
-RESULT_KEYS = [
-    "registry",
-    "account",
-    "region",
-    "partition",
-    "fips",
-    "dualstack",
-    "public",
-    "profile",
-    "identity",
-    "expires_at",
-    "stored_in",
-    "status",
-    "error",
-]
 
 
 def test_json_output_end_to_end(
