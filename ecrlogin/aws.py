@@ -118,26 +118,33 @@ def _refuse_mfa_prompt_without_terminal(core: Any, profile: str | None) -> None:
     provider._prompter = no_terminal  # botocore has no public hook for this
 
 
-def fetch_token(client: Any, *, profile: str | None, region: str) -> Token:
+def _call(
+    method: Callable[..., Any], *, action: str, profile: str | None, region: str, **params: Any
+) -> Any:
+    """One AWS call; whatever botocore raises becomes an `EcrLoginError` naming `action`."""
     try:
-        answer = client.get_authorization_token()
+        return method(**params)
     except Exception as error:
-        raise translate(
-            error, profile=profile, region=region, action="ecr:GetAuthorizationToken"
-        ) from None
+        raise translate(error, profile=profile, region=region, action=action) from None
+
+
+def fetch_token(client: Any, *, profile: str | None, region: str) -> Token:
+    answer = _call(
+        client.get_authorization_token,
+        action="ecr:GetAuthorizationToken",
+        profile=profile,
+        region=region,
+    )
     return parse_authorization(answer.get("authorizationData") or [], region=region)
 
 
 def fetch_public_token(client: Any, *, profile: str | None) -> Token:
-    try:
-        answer = client.get_authorization_token()
-    except Exception as error:
-        raise translate(
-            error,
-            profile=profile,
-            region=registry.PUBLIC_REGION,
-            action="ecr-public:GetAuthorizationToken",
-        ) from None
+    answer = _call(
+        client.get_authorization_token,
+        action="ecr-public:GetAuthorizationToken",
+        profile=profile,
+        region=registry.PUBLIC_REGION,
+    )
     data = answer.get("authorizationData") or {}
     password = _password(data.get("authorizationToken"), region=registry.PUBLIC_REGION)
     return Token(password, _utc(data.get("expiresAt")), None)
@@ -178,21 +185,21 @@ def _utc(value: object) -> datetime | None:
 
 
 def caller_identity(client: Any, *, profile: str | None, region: str) -> Identity:
-    try:
-        answer = client.get_caller_identity()
-    except Exception as error:
-        raise translate(
-            error, profile=profile, region=region, action="sts:GetCallerIdentity"
-        ) from None
+    answer = _call(
+        client.get_caller_identity, action="sts:GetCallerIdentity", profile=profile, region=region
+    )
     return Identity(answer["Account"], answer["Arn"])
 
 
 def enabled_regions(client: Any, *, profile: str | None, partition: str) -> list[str]:
     """Regions enabled for the account, in the given partition (DescribeRegions)."""
-    try:
-        answer = client.describe_regions(AllRegions=False)
-    except Exception as error:
-        raise translate(error, profile=profile, region="", action="ec2:DescribeRegions") from None
+    answer = _call(
+        client.describe_regions,
+        action="ec2:DescribeRegions",
+        profile=profile,
+        region="",
+        AllRegions=False,
+    )
     usable = {"opt-in-not-required", "opted-in"}
     names = sorted(
         item["RegionName"]

@@ -6,13 +6,12 @@ The daemon keeps nothing: this only proves the registry accepts the token before
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ecrlogin.errors import DaemonError, redact
 
 DAEMON_TIMEOUT_SECONDS = 30
-ClientFactory = Callable[[], Any]
 
 
 def check_transport(environ: Mapping[str, str] = os.environ) -> None:

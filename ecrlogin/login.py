@@ -230,10 +230,8 @@ def _fetch(
     keys = list(dict.fromkeys(t.token_key for t in pending))
     log.info("fetching %d token(s) for %d target(s)", len(keys), len(pending))
     token_futures: dict[TokenKey, Future[Any]] = {k: calls.token(k) for k in keys}
-    identity_futures: dict[str | None, Future[Any]] = {}
-    for key in keys:
-        if key.profile not in identity_futures:
-            identity_futures[key.profile] = calls.identity(key.profile, key.region)
+    # AwsCalls asks once per profile (all-regions may have asked already).
+    identity_futures = {k.profile: calls.identity(k.profile, k.region) for k in keys}
     everything = [*token_futures.values(), *identity_futures.values()]
     for done, _ in enumerate(as_completed(everything), start=1):
         if progress:
