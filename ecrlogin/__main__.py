@@ -1,3 +1,3 @@
-from ecrlogin.cli import entry
+from ecrlogin.cli.app import entry
 
 entry()

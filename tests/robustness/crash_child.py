@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ def password(n: int) -> str:
 
 def expected_config(versions: int) -> dict[str, Any]:
     """config.json after the child stored hosts 0..versions-1 on top of SEED."""
-    from ecrlogin.dockerconfig import encode_auth
+    from ecrlogin.sinks.dockerconfig import encode_auth
 
     auths = dict(SEED["auths"])
     auths |= {host(n): {"auth": encode_auth(password(n))} for n in range(versions)}
@@ -57,15 +58,20 @@ def expected_state(versions: int) -> dict[str, Any]:
 def main() -> None:
     kind, directory = sys.argv[1], Path(sys.argv[2])
     from ecrlogin import state
-    from ecrlogin.store import Secret, store_all
+    from ecrlogin.sinks.store import Secret, store_all
 
+    def write(into: Path, n: int) -> None:
+        if kind == "config":
+            store_all(into, [Secret(host(n), password(n))])
+        else:
+            state.remember(into, [record(n)], {"profile:default": "123456789012"})
+
+    write(directory / "warm-up", 0)  # lazy imports done: the kill lands among real writes
+    shutil.rmtree(directory / "warm-up")
     print("ready", flush=True)
     n = 0
     while True:
-        if kind == "config":
-            store_all(directory, [Secret(host(n), password(n))])
-        else:
-            state.remember(directory, [record(n)], {"profile:default": "123456789012"})
+        write(directory, n)
         n += 1
 
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecrlogin import cli, registry
+from ecrlogin import registry
+from ecrlogin.cli import app
 from ecrlogin.errors import UsageError
 
 from .sandbox import Sandbox, host
@@ -157,8 +158,8 @@ def refused(reference: str) -> bool:
 def test_cli_refuses_generated_look_alikes_before_aws(
     reference: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("ecrlogin.fetch.AwsCalls", NoAws)
+    monkeypatch.setattr("ecrlogin.aws.calls.AwsCalls", NoAws)
     with pytest.raises(SystemExit) as exited:
-        cli.main(["-q", "--", reference] if reference.startswith("-") else ["-q", reference])
+        app.main(["-q", "--", reference] if reference.startswith("-") else ["-q", reference])
     assert exited.value.code == 2, capsys.readouterr().err
     assert NoAws.created == 0

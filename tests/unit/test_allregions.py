@@ -1,4 +1,4 @@
-"""ecrlogin.allregions: which regions all-regions covers, per profile."""
+"""ecrlogin.flows.allregions: which regions all-regions covers, per profile."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from awsfakes import ClientError, NoCalls, StubbedSessions
 
-from ecrlogin import allregions, aws
-from ecrlogin.allregions import discover
+from ecrlogin.aws import sdk
+from ecrlogin.aws.calls import AwsCalls
 from ecrlogin.errors import AwsError, EcrLoginError
-from ecrlogin.fetch import AwsCalls
-from ecrlogin.targets import TokenKey
+from ecrlogin.flows import allregions
+from ecrlogin.flows.allregions import discover
+from ecrlogin.flows.targets import TokenKey
 
 ENABLED = ["eu-west-1", "eu-west-2", "eu-central-1", "us-east-1", "us-west-2", "ap-south-1"]
 
@@ -55,7 +56,7 @@ def test_describe_regions_filtered_by_globs(
 def test_access_denied_falls_back_to_the_partition_with_a_note() -> None:
     sessions = StubbedSessions(ec2=lambda p, r, s: ClientError("UnauthorizedOperation", 403))
     found = run(sessions, include=("us-*",))
-    expected = [r for r in aws.partition_regions("aws") if r.startswith("us-")]
+    expected = [r for r in sdk.partition_regions("aws") if r.startswith("us-")]
     assert found.regions_of("prod") == expected
     assert "us-east-1" in expected
     (note,) = found.notes

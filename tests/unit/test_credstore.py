@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fakehelper import FakeHelper, install
 
-from ecrlogin import credstore
-from ecrlogin.credstore import CredentialNotFoundError
 from ecrlogin.errors import CredentialStoreError
+from ecrlogin.sinks import credstore
+from ecrlogin.sinks.credstore import CredentialNotFoundError
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 # the shape of a real ECR password: kilobytes of base64

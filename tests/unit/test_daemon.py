@@ -1,4 +1,4 @@
-"""ecrlogin.daemon: the Docker daemon's own check of credentials."""
+"""ecrlogin.sinks.daemon: the Docker daemon's own check of credentials."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import docker.errors
 import pytest
 import requests
 
-from ecrlogin import daemon
 from ecrlogin.errors import DaemonError
+from ecrlogin.sinks import daemon
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 SECRET = "s3cr3t-" + "Q" * 30

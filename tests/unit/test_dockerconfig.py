@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from ecrlogin import dockerconfig
-from ecrlogin.dockerconfig import Destination
 from ecrlogin.errors import ConfigFileError
+from ecrlogin.sinks import dockerconfig
+from ecrlogin.sinks.dockerconfig import Destination
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 OTHER = "210987654321.dkr.ecr.us-east-1.amazonaws.com"

@@ -1,4 +1,4 @@
-"""ecrlogin.login: the orchestration, with stubbed AWS clients and a fake daemon."""
+"""ecrlogin.flows.login: the orchestration, with stubbed AWS clients and a fake daemon."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from awsfakes import ACCOUNT, EXPIRES, NOW, ClientError, NoCalls, StubbedSessions, password_for
 
-from ecrlogin import deliver, dockerconfig, login, output, registry, state
+from ecrlogin import registry, state
+from ecrlogin.aws.calls import AwsCalls
+from ecrlogin.cli import output
 from ecrlogin.errors import ConfigFileError, DaemonError
-from ecrlogin.fetch import AwsCalls
-from ecrlogin.targets import Request
+from ecrlogin.flows import deliver, login
+from ecrlogin.flows.targets import Request
+from ecrlogin.sinks import dockerconfig
 
 HOST = f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"
 EU = Request(profiles=("prod",), regions=("eu-west-1",))

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from fakehelper import FakeHelper, install
 
-from ecrlogin import dockerconfig, manage, state
-from ecrlogin.manage import Removal, StatusRow
+from ecrlogin import state
+from ecrlogin.flows import manage
+from ecrlogin.flows.manage import Removal, StatusRow
+from ecrlogin.sinks import dockerconfig
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 GOOD = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"

@@ -1,4 +1,4 @@
-"""ecrlogin.options: routing to the default command, and durations as a click type."""
+"""ecrlogin.cli.options: routing to the default command, and durations as a click type."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 import pytest
 
-from ecrlogin.options import Duration, route
+from ecrlogin.cli.options import Duration, route
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 

@@ -1,4 +1,4 @@
-"""ecrlogin.output: JSON for machines, a table for people, quiet, and errors on stderr."""
+"""ecrlogin.cli.output: JSON for machines, a table for people, quiet, and errors on stderr."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ecrlogin import output, registry
-from ecrlogin.login import Outcome, Result
-from ecrlogin.manage import Removal, StatusRow
+from ecrlogin import registry
+from ecrlogin.cli import output
+from ecrlogin.flows.login import Outcome, Result
+from ecrlogin.flows.manage import Removal, StatusRow
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"

@@ -9,7 +9,7 @@ import botocore.exceptions
 import botocore.session
 import pytest
 
-from ecrlogin import profiles
+from ecrlogin.identity import profiles
 
 KEY = "AKIAENVIRONMENTKEY01"
 PROFILE_KEYS = {"default": "AKIADEFAULT", "a": "AKIAPROFILEA", "b": "AKIAPROFILEB", "x": "AKIAX"}

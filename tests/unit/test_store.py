@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from fakehelper import FakeHelper, install
 
-from ecrlogin import dockerconfig, state
+from ecrlogin import state
 from ecrlogin.errors import CredentialStoreError
-from ecrlogin.store import Secret, erase_all, store_all
+from ecrlogin.sinks import dockerconfig
+from ecrlogin.sinks.store import Secret, erase_all, store_all
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 OTHER = "123456789012.dkr.ecr.us-east-1.amazonaws.com"

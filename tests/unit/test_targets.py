@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pytest
 
 from ecrlogin import registry
-from ecrlogin.targets import Request, Target, TokenKey, plan
+from ecrlogin.flows.targets import Request, Target, TokenKey, plan
 
 OWN = "123456789012"
 A1 = "111111111111"

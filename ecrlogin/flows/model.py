@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ecrlogin import profiles
+from ecrlogin.flows.targets import Target
+from ecrlogin.identity import profiles
 from ecrlogin.registry import Registry
-from ecrlogin.targets import Target
 
 
 @dataclass(frozen=True)

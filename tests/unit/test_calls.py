@@ -1,4 +1,4 @@
-"""ecrlogin.fetch: one session per profile, one token per (profile, region), failures as Futures."""
+"""ecrlogin.aws.calls: a session per profile, a token per (profile, region), failures as Futures."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from awsfakes import ACCOUNT, EXPIRES, NOW, ClientError, StubbedSessions, password_for
 
-from ecrlogin import aws, login
+from ecrlogin.aws import sdk
+from ecrlogin.aws.calls import AwsCalls
 from ecrlogin.errors import AwsError
-from ecrlogin.fetch import AwsCalls
-from ecrlogin.targets import Request, TokenKey
+from ecrlogin.flows import login
+from ecrlogin.flows.targets import Request, TokenKey
 
 ACCOUNTS = ("111111111111", "222222222222", "333333333333")
 
@@ -65,7 +66,7 @@ def test_token_future_and_client_settings() -> None:
     (_, service, region, config), (_, public_service, _, _) = sessions.clients
     assert (service, region, config.use_fips_endpoint) == ("ecr", "eu-west-1", True)
     assert public_service == "ecr-public"
-    assert config.connect_timeout == aws.CONNECT_TIMEOUT_SECONDS
+    assert config.connect_timeout == sdk.CONNECT_TIMEOUT_SECONDS
 
 
 def test_clients_are_reused_per_profile_service_region() -> None:

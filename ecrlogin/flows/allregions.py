@@ -13,11 +13,13 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from ecrlogin import aws, profiles, registry
-from ecrlogin.awserrors import AccessDeniedError
+from ecrlogin import registry
+from ecrlogin.aws import sdk
+from ecrlogin.aws.calls import AwsCalls
+from ecrlogin.aws.errors import AccessDeniedError
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.fetch import AwsCalls
-from ecrlogin.targets import TokenKey
+from ecrlogin.flows.targets import TokenKey
+from ecrlogin.identity import profiles
 
 FALLBACK_HOME_REGION = "us-east-1"
 
@@ -83,7 +85,7 @@ def discover(
         if future is not None and failure is None:
             found[profile] = _filtered(future.result(), include, exclude)
         elif future is None or isinstance(failure, AccessDeniedError):
-            found[profile] = _filtered(aws.partition_regions(partition), include, exclude)
+            found[profile] = _filtered(sdk.partition_regions(partition), include, exclude)
             why = "--dry-run" if future is None else "ec2:DescribeRegions is denied"
             notes.append(
                 f"{why}: using the {partition} partition's regions from botocore's data "
@@ -106,7 +108,7 @@ def _likely_first(
     pairs = [
         (profile, region)
         for profile, partition in partitions.items()
-        for region in _filtered(aws.partition_regions(partition), include, exclude)
+        for region in _filtered(sdk.partition_regions(partition), include, exclude)
     ]
     return sorted(pairs, key=lambda pair: pair[1] not in likely(pair[0]))
 

@@ -15,15 +15,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecrlogin import dockerconfig, profiles, registry, state
+from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.model import Fetched, Outcome, Result, Settings
-from ecrlogin.targets import Request, Target, TokenKey, plan
+from ecrlogin.flows.model import Fetched, Outcome, Result, Settings
+from ecrlogin.flows.targets import Request, Target, TokenKey, plan
+from ecrlogin.identity import profiles
+from ecrlogin.sinks import dockerconfig
 
 __all__ = ["Outcome", "Result", "Settings", "login", "password", "utc_now"]
 
 if TYPE_CHECKING:  # the cached path must not pay for threads and botocore's error types
-    from ecrlogin.fetch import AwsCalls
+    from ecrlogin.aws.calls import AwsCalls
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
@@ -92,7 +94,7 @@ def login(
             began = time.monotonic()
             fetched = _fetch(pending, aws_calls(), environ, progress, results)
             log.debug("AWS calls done in %.0f ms", (time.monotonic() - began) * 1000)
-            from ecrlogin.deliver import deliver
+            from ecrlogin.flows.deliver import deliver
 
             deliver(fetched, settings, daemon_client, environ, results)
     finally:
@@ -125,7 +127,7 @@ class _LazyCalls:
         if self._given is not None:
             return self._given
         if self._made is None:
-            from ecrlogin.fetch import AwsCalls
+            from ecrlogin.aws.calls import AwsCalls
 
             self._made = AwsCalls()
         return self._made

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ecrlogin import dockerconfig, registry, state
+from ecrlogin import registry, state
+from ecrlogin.sinks import dockerconfig
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def logout(
     config_dir: Path, state_dir: Path, hosts: Sequence[str], *, everything: bool
 ) -> list[Removal]:
     """Remove ECR hosts from config.json and their stores; other entries are never touched."""
-    from ecrlogin.store import erase_all
+    from ecrlogin.sinks.store import erase_all
 
     if everything:
         hosts = [

@@ -11,53 +11,53 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from ecrlogin import aws
-from ecrlogin.awserrors import translate
-from ecrlogin.targets import TokenKey
+from ecrlogin.aws import sdk
+from ecrlogin.aws.errors import translate
+from ecrlogin.flows.targets import TokenKey
 
 MAX_CONCURRENT_CALLS = 48
 T = TypeVar("T")
 
 
 class AwsCalls:
-    def __init__(self, session_factory: aws.SessionFactory | None = None) -> None:
+    def __init__(self, session_factory: sdk.SessionFactory | None = None) -> None:
         self._factory = session_factory
         self._sessions: dict[str | None, Any] = {}
         self._clients: dict[tuple[str | None, str, str, bool], Any] = {}
-        self._identities: dict[str | None, Future[aws.Identity]] = {}
-        self._tokens: dict[TokenKey, Future[aws.Token]] = {}
+        self._identities: dict[str | None, Future[sdk.Identity]] = {}
+        self._tokens: dict[TokenKey, Future[sdk.Token]] = {}
         self._pool = ThreadPoolExecutor(MAX_CONCURRENT_CALLS, thread_name_prefix="aws")
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def token(self, key: TokenKey) -> Future[aws.Token]:
+    def token(self, key: TokenKey) -> Future[sdk.Token]:
         """`GetAuthorizationToken`, once per key however often it is asked for."""
         if key not in self._tokens:
             self._tokens[key] = self._token(key)
         return self._tokens[key]
 
-    def _token(self, key: TokenKey) -> Future[aws.Token]:
+    def _token(self, key: TokenKey) -> Future[sdk.Token]:
         if key.public:
             return self._submit(
                 lambda: self._client(key.profile, "ecr-public", key.region),
-                lambda c: aws.fetch_public_token(c, profile=key.profile),
+                lambda c: sdk.fetch_public_token(c, profile=key.profile),
                 key.profile,
                 key.region,
             )
         return self._submit(
             lambda: self._client(key.profile, "ecr", key.region, fips=key.fips),
-            lambda c: aws.fetch_token(c, profile=key.profile, region=key.region),
+            lambda c: sdk.fetch_token(c, profile=key.profile, region=key.region),
             key.profile,
             key.region,
         )
 
-    def identity(self, profile: str | None, region: str) -> Future[aws.Identity]:
+    def identity(self, profile: str | None, region: str) -> Future[sdk.Identity]:
         """`sts:GetCallerIdentity`, once per profile however often it is asked for."""
         if profile not in self._identities:
             self._identities[profile] = self._submit(
                 lambda: self._client(profile, "sts", region),
-                lambda c: aws.caller_identity(c, profile=profile, region=region),
+                lambda c: sdk.caller_identity(c, profile=profile, region=region),
                 profile,
                 region,
             )
@@ -82,7 +82,7 @@ class AwsCalls:
     def regions(self, profile: str | None, region: str, partition: str) -> Future[list[str]]:
         return self._submit(
             lambda: self._client(profile, "ec2", region),
-            lambda c: aws.enabled_regions(c, profile=profile, partition=partition),
+            lambda c: sdk.enabled_regions(c, profile=profile, partition=partition),
             profile,
             region,
         )
@@ -110,7 +110,7 @@ class AwsCalls:
     def _session(self, profile: str | None) -> Any:
         if profile not in self._sessions:
             if self._factory is None:
-                self._factory = aws.default_session_factory()
+                self._factory = sdk.default_session_factory()
             self._sessions[profile] = self._factory(profile)
         return self._sessions[profile]
 
@@ -119,6 +119,6 @@ class AwsCalls:
         if key not in self._clients:
             session = self._session(profile)
             self._clients[key] = session.client(
-                service, region_name=region, config=aws.client_config(fips=fips)
+                service, region_name=region, config=sdk.client_config(fips=fips)
             )
         return self._clients[key]

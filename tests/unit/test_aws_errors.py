@@ -1,11 +1,11 @@
-"""ecrlogin.awserrors: every botocore failure becomes one actionable line."""
+"""ecrlogin.aws.errors: every botocore failure becomes one actionable line."""
 
 from __future__ import annotations
 
 import botocore.exceptions as bx
 import pytest
 
-from ecrlogin.awserrors import AccessDeniedError, translate
+from ecrlogin.aws.errors import AccessDeniedError, translate
 from ecrlogin.errors import AwsError, EcrLoginError, UsageError
 
 ACTION = "ecr:GetAuthorizationToken"

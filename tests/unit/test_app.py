@@ -1,4 +1,4 @@
-"""ecrlogin.cli: routing, every option, exit codes, help, JSON end to end, and import costs."""
+"""ecrlogin.cli.app: routing, every option, exit codes, help, JSON end to end, and import costs."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 from test_output import RESULT_KEYS  # DESIGN.md's keys, in order: one list for both files
 
-from ecrlogin import allregions, login, registry
-from ecrlogin.cli import cli, main
-from ecrlogin.login import Outcome, Result
+from ecrlogin import registry
+from ecrlogin.cli.app import cli, main
+from ecrlogin.flows import allregions, login
+from ecrlogin.flows.login import Outcome, Result
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 OTHER = "210987654321.dkr.ecr.us-east-1.amazonaws.com"
@@ -514,7 +515,7 @@ def imported(args: list[str], env: dict[str, str] | None = None) -> tuple[set[st
         for line in done.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
-    assert "ecrlogin.cli" in names  # the parse found something
+    assert "ecrlogin.cli.app" in names  # the parse found something
     return names, done.stdout
 
 

@@ -1,4 +1,4 @@
-"""ecrlogin.aws: tokens, identity, regions, client settings and sessions."""
+"""ecrlogin.aws.sdk: tokens, identity, regions, client settings and sessions."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from awsfakes import ACCOUNT, EXPIRES, encode, identity_answer
 from botocore.stub import Stubber
 
-from ecrlogin import aws
+from ecrlogin.aws import sdk
 from ecrlogin.errors import AwsError
 
 ENDPOINT = f"https://{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"
@@ -23,7 +23,7 @@ def item(token: str = encode("secret"), endpoint: str = ENDPOINT) -> dict[str, A
 
 
 def test_parse_authorization_reads_password_expiry_and_account() -> None:
-    token = aws.parse_authorization([item()], region="eu-west-1")
+    token = sdk.parse_authorization([item()], region="eu-west-1")
     assert token.password == "secret"
     assert token.expires_at == EXPIRES
     assert token.account == ACCOUNT
@@ -32,7 +32,7 @@ def test_parse_authorization_reads_password_expiry_and_account() -> None:
 
 def test_parse_authorization_makes_naive_expiry_utc() -> None:
     naive = {**item(), "expiresAt": datetime(2030, 1, 1, 0, 0)}
-    token = aws.parse_authorization([naive], region="eu-west-1")
+    token = sdk.parse_authorization([naive], region="eu-west-1")
     assert token.expires_at == datetime(2030, 1, 1, tzinfo=UTC)
 
 
@@ -57,7 +57,7 @@ def test_parse_authorization_refuses_malformed_answers(
     items: list[dict[str, Any]], message: str
 ) -> None:
     with pytest.raises(AwsError, match=message) as caught:
-        aws.parse_authorization(items, region="eu-west-1")
+        sdk.parse_authorization(items, region="eu-west-1")
     assert caught.value.message.startswith("eu-west-1: ")
 
 
@@ -73,14 +73,14 @@ def test_fetch_token_answer_without_data_is_refused() -> None:
     client, stub = stubbed("ecr", "eu-west-1")
     stub.add_response("get_authorization_token", {})
     with stub, pytest.raises(AwsError, match="no authorization data"):
-        aws.fetch_token(client, profile=None, region="eu-west-1")
+        sdk.fetch_token(client, profile=None, region="eu-west-1")
 
 
 def test_fetch_token_uses_no_registry_ids() -> None:
     client, stub = stubbed("ecr", "eu-west-1")
     stub.add_response("get_authorization_token", {"authorizationData": [item()]}, {})
     with stub:
-        assert aws.fetch_token(client, profile="p", region="eu-west-1").password == "secret"
+        assert sdk.fetch_token(client, profile="p", region="eu-west-1").password == "secret"
     stub.assert_no_pending_responses()
 
 
@@ -89,7 +89,7 @@ def test_fetch_public_token() -> None:
     answer = {"authorizationData": {"authorizationToken": encode("pub"), "expiresAt": EXPIRES}}
     stub.add_response("get_authorization_token", answer)
     with stub:
-        token = aws.fetch_public_token(client, profile="p")
+        token = sdk.fetch_public_token(client, profile="p")
     assert (token.password, token.expires_at, token.account) == ("pub", EXPIRES, None)
 
 
@@ -97,22 +97,22 @@ def test_fetch_public_token_failure_names_the_public_action() -> None:
     client, stub = stubbed("ecr-public")
     stub.add_client_error("get_authorization_token", "AccessDeniedException", http_status_code=403)
     with stub, pytest.raises(AwsError, match="ecr-public:GetAuthorizationToken"):
-        aws.fetch_public_token(client, profile="p")
+        sdk.fetch_public_token(client, profile="p")
 
 
 def test_caller_identity() -> None:
     client, stub = stubbed("sts")
     stub.add_response("get_caller_identity", identity_answer("prod"))
     with stub:
-        found = aws.caller_identity(client, profile="prod", region="us-east-1")
-    assert found == aws.Identity(ACCOUNT, f"arn:aws:sts::{ACCOUNT}:assumed-role/dev/prod")
+        found = sdk.caller_identity(client, profile="prod", region="us-east-1")
+    assert found == sdk.Identity(ACCOUNT, f"arn:aws:sts::{ACCOUNT}:assumed-role/dev/prod")
 
 
 def test_caller_identity_failure_is_translated() -> None:
     client, stub = stubbed("sts")
     stub.add_client_error("get_caller_identity", "ExpiredToken", http_status_code=403)
     with stub, pytest.raises(AwsError, match="expired"):
-        aws.caller_identity(client, profile="prod", region="us-east-1")
+        sdk.caller_identity(client, profile="prod", region="us-east-1")
 
 
 def test_enabled_regions_keeps_opted_in_regions_of_the_partition() -> None:
@@ -131,23 +131,23 @@ def test_enabled_regions_keeps_opted_in_regions_of_the_partition() -> None:
     ]
     stub.add_response("describe_regions", {"Regions": answer}, {"AllRegions": False})
     with stub:
-        found = aws.enabled_regions(client, profile=None, partition="aws")
+        found = sdk.enabled_regions(client, profile=None, partition="aws")
     assert found == ["af-south-1", "eu-west-1", "us-east-1"]
 
 
 def test_partition_regions_come_from_botocore_data() -> None:
-    found = aws.partition_regions("aws-cn")
+    found = sdk.partition_regions("aws-cn")
     assert "cn-north-1" in found
     assert "eu-west-1" not in found
-    assert "eu-west-1" in aws.partition_regions("aws")
+    assert "eu-west-1" in sdk.partition_regions("aws")
 
 
 @pytest.mark.parametrize("fips", [False, True])
 def test_client_config_bounds_time_and_retries(fips: bool) -> None:
-    config = aws.client_config(fips=fips)
-    assert config.connect_timeout == aws.CONNECT_TIMEOUT_SECONDS <= 5
-    assert config.read_timeout == aws.READ_TIMEOUT_SECONDS <= 30
-    assert config.retries == {"mode": "standard", "total_max_attempts": aws.MAX_ATTEMPTS}
+    config = sdk.client_config(fips=fips)
+    assert config.connect_timeout == sdk.CONNECT_TIMEOUT_SECONDS <= 5
+    assert config.read_timeout == sdk.READ_TIMEOUT_SECONDS <= 30
+    assert config.retries == {"mode": "standard", "total_max_attempts": sdk.MAX_ATTEMPTS}
     assert config.use_fips_endpoint is fips
 
 
@@ -155,7 +155,7 @@ def test_fips_client_uses_the_fips_endpoint() -> None:
     import boto3
 
     session = boto3.Session(aws_access_key_id="AKIDFAKE", aws_secret_access_key="fake")
-    client = session.client("ecr", region_name="us-east-1", config=aws.client_config(fips=True))
+    client = session.client("ecr", region_name="us-east-1", config=sdk.client_config(fips=True))
     assert client.meta.endpoint_url == "https://ecr-fips.us-east-1.amazonaws.com"
 
 
@@ -172,7 +172,7 @@ def write_aws_config(tmp_path: Path, text: str) -> None:
 
 def test_session_factory_refuses_unknown_profile_listing_known(sandbox: Path) -> None:
     write_aws_config(sandbox, "[default]\nregion=eu-west-1\n[profile prod]\n[profile dev]\n")
-    make = aws.default_session_factory()
+    make = sdk.default_session_factory()
     with pytest.raises(AwsError) as caught:
         make("nope")
     assert "'nope'" in caught.value.message
@@ -182,12 +182,12 @@ def test_session_factory_refuses_unknown_profile_listing_known(sandbox: Path) ->
 
 def test_session_factory_without_any_profile_says_none(sandbox: Path) -> None:
     with pytest.raises(AwsError, match=r"known: none"):
-        aws.default_session_factory()("ghost")
+        sdk.default_session_factory()("ghost")
 
 
 def test_session_factory_shares_the_data_loader(sandbox: Path) -> None:
     write_aws_config(sandbox, "[profile a]\nregion=eu-west-1\n[profile b]\nregion=us-east-1\n")
-    make = aws.default_session_factory()
+    make = sdk.default_session_factory()
     first, second = make("a"), make("b")
     assert core_of(first) is not core_of(second)
     loader = core_of(first).get_component("data_loader")
@@ -220,7 +220,7 @@ def test_mfa_prompt_without_terminal_raises_instead_of_blocking(
 ) -> None:
     write_aws_config(sandbox, MFA_PROFILE)
     monkeypatch.setattr(sys, "stdin", NotATerminal())
-    session = aws.default_session_factory()("mfa")
+    session = sdk.default_session_factory()("mfa")
     provider = core_of(session).get_component("credential_provider").get_provider("assume-role")
     import getpass
 
@@ -238,7 +238,7 @@ def test_mfa_prompt_is_left_alone_on_a_terminal(
 
     write_aws_config(sandbox, MFA_PROFILE)
     monkeypatch.setattr(sys, "stdin", Terminal())
-    session = aws.default_session_factory()("mfa")
+    session = sdk.default_session_factory()("mfa")
     provider = core_of(session).get_component("credential_provider").get_provider("assume-role")
     import getpass
 

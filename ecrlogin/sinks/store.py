@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecrlogin import credstore, dockerconfig
 from ecrlogin.errors import EcrLoginError
+from ecrlogin.sinks import credstore, dockerconfig
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from ecrlogin.model import Settings
-    from ecrlogin.targets import Request
+    from ecrlogin.flows.model import Settings
+    from ecrlogin.flows.targets import Request
 
-from ecrlogin.errors import EXIT_BUG, EXIT_INTERRUPTED, EcrLoginError, UsageError, redact
-from ecrlogin.options import (
+from ecrlogin.cli.options import (
     CONTEXT,
     DefaultToLogin,
     docker_config_option,
     login_options,
     output_option,
 )
+from ecrlogin.errors import EXIT_BUG, EXIT_INTERRUPTED, EcrLoginError, UsageError, redact
 
 
 @click.group(cls=DefaultToLogin, context_settings=CONTEXT)
@@ -84,9 +84,9 @@ def all_regions(include: tuple[str, ...], exclude: tuple[str, ...], **options: A
     Needs ec2:DescribeRegions; where it is denied (and with --dry-run), the partition's regions
     from botocore's data are used, and a note says so.
     """
-    from ecrlogin.allregions import discover
-    from ecrlogin.fetch import AwsCalls
-    from ecrlogin.login import regions_to_refresh
+    from ecrlogin.aws.calls import AwsCalls
+    from ecrlogin.flows.allregions import discover
+    from ecrlogin.flows.login import regions_to_refresh
 
     request, settings = make_request(options), make_settings(options)
     calls = AwsCalls()
@@ -108,8 +108,8 @@ def all_regions(include: tuple[str, ...], exclude: tuple[str, ...], **options: A
 
 def make_request(options: dict[str, Any], **named: Any) -> Request:
     """The targets' ingredients; every value is checked before any AWS call."""
+    from ecrlogin.flows.targets import Request
     from ecrlogin.registry import check_account
-    from ecrlogin.targets import Request
 
     configure_logging(options)
     accounts = tuple(check_account(account) for account in options["accounts"])
@@ -117,8 +117,9 @@ def make_request(options: dict[str, Any], **named: Any) -> Request:
 
 
 def make_settings(options: dict[str, Any]) -> Settings:
-    from ecrlogin import dockerconfig, state
-    from ecrlogin.model import Settings
+    from ecrlogin import state
+    from ecrlogin.flows.model import Settings
+    from ecrlogin.sinks import dockerconfig
 
     return Settings(
         docker_config=dockerconfig.config_dir(options["docker_config"]),
@@ -131,7 +132,8 @@ def make_settings(options: dict[str, Any]) -> Settings:
 
 
 def run_login(options: dict[str, Any], request: Request, settings: Settings, **extra: Any) -> int:
-    from ecrlogin import login, output
+    from ecrlogin.cli import output
+    from ecrlogin.flows import login
 
     show_progress = not options["quiet"] and options["fmt"] == "table"
     with output.progress_bar(show_progress) as progress:
@@ -145,7 +147,10 @@ def run_login(options: dict[str, Any], request: Request, settings: Settings, **e
 @docker_config_option
 def status(fmt: str, docker_config: str | None) -> int:
     """Show every ECR registry in the Docker config: who, where, and when it expires."""
-    from ecrlogin import dockerconfig, login, manage, output, state
+    from ecrlogin import state
+    from ecrlogin.cli import output
+    from ecrlogin.flows import login, manage
+    from ecrlogin.sinks import dockerconfig
 
     now = login.utc_now()
     rows = manage.status(dockerconfig.config_dir(docker_config), state.state_dir(), now)
@@ -165,7 +170,10 @@ def logout(
 
     Only ECR hosts are ever touched; every other entry is kept as it is.
     """
-    from ecrlogin import dockerconfig, manage, output, registry, state
+    from ecrlogin import registry, state
+    from ecrlogin.cli import output
+    from ecrlogin.flows import manage
+    from ecrlogin.sinks import dockerconfig
 
     if not references and not everything:
         raise UsageError("name the registries to log out of, or pass --all")
@@ -183,7 +191,8 @@ def logout(
 @click.option("--public", is_flag=True, help="The password of ECR Public (public.ecr.aws).")
 def password(profile: str | None, region: str | None, public: bool) -> int:
     """Print the registry password alone, for pipes (like `aws ecr get-login-password`)."""
-    from ecrlogin import login, registry
+    from ecrlogin import registry
+    from ecrlogin.flows import login
 
     if region:
         registry.check_region(region)

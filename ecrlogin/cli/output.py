@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from ecrlogin.login import Progress
-from ecrlogin.manage import Removal, StatusRow
-from ecrlogin.model import Outcome, Result
+from ecrlogin.flows.login import Progress
+from ecrlogin.flows.manage import Removal, StatusRow
+from ecrlogin.flows.model import Outcome, Result
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -1,6 +1,6 @@
 """The AWS SDK (botocore, boto3's core): sessions, identity, tokens and regions.
 
-botocore's errors become `AwsError`s a person can act on (see `ecrlogin.awserrors`).
+botocore's errors become `AwsError`s a person can act on (see `ecrlogin.aws.errors`).
 
 botocore is imported only on the slow path: it costs ~150 ms to import.
 """
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ecrlogin import registry
-from ecrlogin.awserrors import translate
+from ecrlogin.aws.errors import translate
 from ecrlogin.errors import AwsError
 
 # GetAuthorizationToken answers in well under a second; an endpoint that accepts and never

@@ -6,11 +6,12 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ecrlogin import profiles, state
+from ecrlogin import state
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.model import Fetched, Result, Settings
-from ecrlogin.store import Secret, store_all
-from ecrlogin.targets import Target
+from ecrlogin.flows.model import Fetched, Result, Settings
+from ecrlogin.flows.targets import Target
+from ecrlogin.identity import profiles
+from ecrlogin.sinks.store import Secret, store_all
 
 log = logging.getLogger("ecrlogin")
 ECR_LOGIN_NOTE = (
@@ -77,7 +78,7 @@ def _daemon_check(
     """With `--to daemon`, only what the daemon accepted goes on to be stored."""
     if settings.to != "daemon" or not fetched:
         return fetched
-    from ecrlogin import daemon
+    from ecrlogin.sinks import daemon
 
     accepted = []
     try:
