@@ -11,7 +11,8 @@ from ecrlogin.errors import EcrLoginError
 from ecrlogin.flows.model import Fetched, Result, Settings
 from ecrlogin.flows.targets import Target
 from ecrlogin.identity import profiles
-from ecrlogin.sinks.store import Secret, store_all
+from ecrlogin.sinks.base import Credential
+from ecrlogin.sinks.docker import DockerConfigSink
 
 log = logging.getLogger("ecrlogin")
 ECR_LOGIN_NOTE = (
@@ -27,10 +28,12 @@ def deliver(
     results: dict[Target, Result],
 ) -> None:
     accepted = _daemon_check(fetched, settings, daemon_client, environ, results)
-    secrets = list(
-        {f.registry.host: Secret(f.registry.host, f.password) for f in accepted}.values()
-    )
-    stored = store_all(settings.docker_config, secrets) if secrets else {}
+    credentials = {
+        f.registry.host: Credential(f.registry, f.password, f.expires_at, f.target.profile)
+        for f in accepted
+    }
+    sink = DockerConfigSink(settings.docker_config)
+    stored = sink.store(list(credentials.values())) if credentials else {}
     records, accounts = [], {}
     for item in accepted:
         outcome = stored[item.registry.host]

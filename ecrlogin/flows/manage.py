@@ -58,13 +58,13 @@ def logout(
     config_dir: Path, state_dir: Path, hosts: Sequence[str], *, everything: bool
 ) -> list[Removal]:
     """Remove ECR hosts from config.json and their stores; other entries are never touched."""
-    from ecrlogin.sinks.store import erase_all
+    from ecrlogin.sinks.docker import DockerConfigSink
 
     if everything:
         hosts = [
             h for h in dockerconfig.hosts(dockerconfig.load(config_dir)) if registry.is_ecr_host(h)
         ]
-    erased = erase_all(config_dir, list(dict.fromkeys(hosts))) if hosts else {}
+    erased = DockerConfigSink(config_dir).erase(list(dict.fromkeys(hosts))) if hosts else {}
     state.forget(state_dir, {host for host, outcome in erased.items() if outcome.error is None})
     return [
         Removal(

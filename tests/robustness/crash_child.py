@@ -58,11 +58,13 @@ def expected_state(versions: int) -> dict[str, Any]:
 def main() -> None:
     kind, directory = sys.argv[1], Path(sys.argv[2])
     from ecrlogin import state
-    from ecrlogin.sinks.store import Secret, store_all
+    from ecrlogin.registry import parse
+    from ecrlogin.sinks.base import Credential
+    from ecrlogin.sinks.docker import DockerConfigSink
 
     def write(into: Path, n: int) -> None:
         if kind == "config":
-            store_all(into, [Secret(host(n), password(n))])
+            DockerConfigSink(into).store([Credential(parse(host(n)), password(n), None, None)])
         else:
             state.remember(into, [record(n)], {"profile:default": "123456789012"})
 

@@ -1,4 +1,4 @@
-"""store: passwords go where `docker login` would put them, in one locked edit of config.json."""
+"""sinks.docker: passwords go where `docker login` puts them, in one locked edit of config.json."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from fakehelper import FakeHelper, install
 
 from ecrlogin import state
 from ecrlogin.errors import CredentialStoreError
+from ecrlogin.registry import parse
 from ecrlogin.sinks import dockerconfig
-from ecrlogin.sinks.store import Secret, erase_all, store_all
+from ecrlogin.sinks.base import Credential
+from ecrlogin.sinks.docker import DockerConfigSink
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 OTHER = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -36,6 +38,18 @@ def helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, FakeHe
     return {name: install(tmp_path / "bin", monkeypatch, name) for name in ("fake", "other")}
 
 
+def secret(host: str, password: str) -> Credential:
+    return Credential(parse(host), password, None, None)
+
+
+def store_all(docker_dir: Path, credentials: list[Credential]) -> dict[str, Any]:
+    return DockerConfigSink(docker_dir).store(credentials)
+
+
+def erase_all(docker_dir: Path, hosts: list[str]) -> dict[str, Any]:
+    return DockerConfigSink(docker_dir).erase(hosts)
+
+
 def write(docker_dir: Path, data: dict[str, Any]) -> Path:
     docker_dir.mkdir(parents=True, exist_ok=True)
     path = docker_dir / "config.json"
@@ -49,7 +63,7 @@ def read(docker_dir: Path) -> dict[str, Any]:
 
 def test_store_all_into_plain_config_json(docker_dir: Path) -> None:
     write(docker_dir, FOREIGN)
-    outcome = store_all(docker_dir, [Secret(HOST, PASSWORD), Secret(OTHER, "second")])
+    outcome = store_all(docker_dir, [secret(HOST, PASSWORD), secret(OTHER, "second")])
     config = read(docker_dir)
     assert base64.b64decode(config["auths"][HOST]["auth"]).decode() == f"AWS:{PASSWORD}"
     assert base64.b64decode(config["auths"][OTHER]["auth"]).decode() == "AWS:second"
@@ -63,13 +77,13 @@ def test_store_all_into_plain_config_json(docker_dir: Path) -> None:
 
 def test_store_all_replaces_scheme_duplicates(docker_dir: Path) -> None:
     write(docker_dir, {"auths": {f"https://{HOST}": {"auth": "b2xk"}}})
-    store_all(docker_dir, [Secret(HOST, PASSWORD)])
+    store_all(docker_dir, [secret(HOST, PASSWORD)])
     assert list(read(docker_dir)["auths"]) == [HOST]
 
 
 def test_store_all_into_a_creds_store(docker_dir: Path, helpers: dict[str, FakeHelper]) -> None:
     write(docker_dir, {**FOREIGN, "credsStore": "fake"})
-    outcome = store_all(docker_dir, [Secret(HOST, PASSWORD)])
+    outcome = store_all(docker_dir, [secret(HOST, PASSWORD)])
     config = read(docker_dir)
     assert config["auths"][HOST] == {}
     assert helpers["fake"].secrets() == {HOST: {"Username": "AWS", "Secret": PASSWORD}}
@@ -83,7 +97,7 @@ def test_cred_helpers_win_over_the_creds_store(
     docker_dir: Path, helpers: dict[str, FakeHelper]
 ) -> None:
     write(docker_dir, {"credsStore": "fake", "credHelpers": {HOST: "other"}})
-    outcome = store_all(docker_dir, [Secret(HOST, PASSWORD), Secret(OTHER, "p2")])
+    outcome = store_all(docker_dir, [secret(HOST, PASSWORD), secret(OTHER, "p2")])
     assert helpers["other"].secrets() == {HOST: {"Username": "AWS", "Secret": PASSWORD}}
     assert helpers["fake"].secrets() == {OTHER: {"Username": "AWS", "Secret": "p2"}}
     assert read(docker_dir)["auths"] == {HOST: {}, OTHER: {}}
@@ -103,7 +117,7 @@ def test_ecr_login_needs_nothing_and_nothing_is_written(
     helper = install(tmp_path / "bin", monkeypatch, "ecr-login")
     path = write(docker_dir, config)
     before = (path.read_bytes(), path.stat().st_mtime_ns)
-    outcome = store_all(docker_dir, [Secret(HOST, PASSWORD)])
+    outcome = store_all(docker_dir, [secret(HOST, PASSWORD)])
     assert outcome[HOST].needs_nothing
     assert str(outcome[HOST].stored_in).endswith(":ecr-login")
     assert outcome[HOST].error is None
@@ -118,7 +132,7 @@ def test_a_failing_helper_fails_only_its_own_host(
     third = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
     write(docker_dir, {"credHelpers": {HOST: "other", third: "missing-helper"}})
     outcome = store_all(
-        docker_dir, [Secret(HOST, PASSWORD), Secret(OTHER, "p2"), Secret(third, "p3")]
+        docker_dir, [secret(HOST, PASSWORD), secret(OTHER, "p2"), secret(third, "p3")]
     )
     assert isinstance(outcome[HOST].error, CredentialStoreError)
     assert outcome[HOST].error.hint is not None
@@ -134,7 +148,7 @@ def test_a_failing_helper_fails_only_its_own_host(
 def test_the_secret_never_reaches_ecrlogins_state(
     docker_dir: Path, sandbox: Path, helpers: dict[str, FakeHelper]
 ) -> None:
-    outcome = store_all(docker_dir, [Secret(HOST, PASSWORD)])
+    outcome = store_all(docker_dir, [secret(HOST, PASSWORD)])
     record = state.Record(
         HOST, "profile:p", "p", "123456789012", "eu-west-1", None, None,
         outcome[HOST].stored_in or "", outcome[HOST].fingerprint,
@@ -143,7 +157,7 @@ def test_the_secret_never_reaches_ecrlogins_state(
     text = (sandbox / "state" / "state.json").read_text()
     assert PASSWORD not in text
     assert dockerconfig.encode_auth(PASSWORD) not in text
-    assert PASSWORD not in repr(Secret(HOST, PASSWORD))
+    assert PASSWORD not in repr(secret(HOST, PASSWORD))
 
 
 def test_erase_all_removes_from_helper_and_config_and_keeps_other_hosts(
@@ -151,7 +165,7 @@ def test_erase_all_removes_from_helper_and_config_and_keeps_other_hosts(
 ) -> None:
     helpers_map = {**FOREIGN["credHelpers"], OTHER: "other"}
     write(docker_dir, {**FOREIGN, "credsStore": "fake", "credHelpers": helpers_map})
-    store_all(docker_dir, [Secret(HOST, PASSWORD), Secret(OTHER, "p2")])
+    store_all(docker_dir, [secret(HOST, PASSWORD), secret(OTHER, "p2")])
     helpers["fake"].put("ghcr.io", "keep-me")
     outcome = erase_all(docker_dir, [HOST, OTHER])
     assert helpers["fake"].secrets() == {"ghcr.io": {"Username": "AWS", "Secret": "keep-me"}}

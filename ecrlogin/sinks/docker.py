@@ -1,0 +1,71 @@
+"""`--to docker`: store as `docker login` would, in one locked read-modify-write of config.json
+(`credHelpers[host]` > `credsStore` > `auths[host].auth`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecrlogin import registry
+from ecrlogin.errors import EcrLoginError
+from ecrlogin.sinks import credstore, dockerconfig
+from ecrlogin.sinks.base import Credential, Held, Stored
+
+
+@dataclass(frozen=True)
+class DockerConfigSink:
+    config_dir: Path
+
+    def store(self, credentials: Sequence[Credential]) -> dict[str, Stored]:
+        """Store every password as `docker login` would; a failing helper fails only its host."""
+        outcome: dict[str, Stored] = {}
+        with dockerconfig.editing(self.config_dir) as config:
+            for credential in credentials:
+                host = credential.registry.host
+                outcome[host] = _store_one(config, host, credential.password)
+        return outcome
+
+    def erase(self, hosts: Sequence[str]) -> dict[str, Stored]:
+        """Remove each host from config.json and from its store."""
+        outcome: dict[str, Stored] = {}
+        with dockerconfig.editing(self.config_dir) as config:
+            for host in hosts:
+                dest = dockerconfig.destination(config, host)
+                try:
+                    if dest.helper and not dest.needs_nothing:
+                        credstore.erase_secret(dest.helper, host)
+                except EcrLoginError as error:
+                    outcome[host] = Stored(host, dest.label, error=error)
+                    continue
+                had_entry = dockerconfig.remove_entry(config, host)
+                held = had_entry or (dest.helper is not None and not dest.needs_nothing)
+                outcome[host] = Stored(host, dest.label if held else None)
+        return outcome
+
+    def held(self) -> dict[str, Held]:
+        config = dockerconfig.load(self.config_dir)
+        return {
+            host: Held(
+                host,
+                dockerconfig.destination(config, host).label,
+                dockerconfig.fingerprint(config, host),
+            )
+            for host in dockerconfig.hosts(config)
+            if registry.is_ecr_host(host)
+        }
+
+
+def _store_one(config: dict[str, object], host: str, password: str) -> Stored:
+    dest = dockerconfig.destination(config, host)
+    if dest.needs_nothing:
+        return Stored(host, dest.label, needs_nothing=True)
+    try:
+        if dest.helper:
+            credstore.store_secret(dest.helper, host, password)
+            dockerconfig.set_entry(config, host, {})
+        else:
+            dockerconfig.set_entry(config, host, {"auth": dockerconfig.encode_auth(password)})
+    except EcrLoginError as error:
+        return Stored(host, dest.label, error=error)
+    return Stored(host, dest.label, fingerprint=dockerconfig.fingerprint(config, host))
