@@ -1,0 +1,70 @@
+"""Which profile opens which registry: DESIGN v2's rules, first that applies.
+
+1. `-p` on the command line; 2. the project file's `[profiles]` (host, then account); 3. the
+profile `--to helper -p NAME` recorded for the host; 4. AWS_PROFILE; 5. the one profile whose
+`role_arn` or `sso_account_id` names the registry's account (unless the default identity is
+known to be in that account); 6. the default credential chain.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ecrlogin.identity import profiles
+from ecrlogin.registry import Registry
+
+_ROLE_ACCOUNT = re.compile(r"arn:[\w-]+:iam::([0-9]{12}):")
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the run knows besides the registry itself."""
+
+    explicit: str | None = None  # -p
+    by_host: Mapping[str, str] = field(default_factory=dict)  # project file [profiles]
+    by_account: Mapping[str, str] = field(default_factory=dict)
+    recorded: Mapping[str, str] = field(default_factory=dict)  # --to helper -p, per host
+    default_account: str | None = None  # the default identity's account, if known
+
+
+@dataclass(frozen=True)
+class Route:
+    profile: str | None  # None: the SDK's default chain
+    rule: str  # why: shown with -v
+    note: str | None = None  # e.g. several profiles name the account
+
+
+def choose(
+    registry: Registry, hints: Hints = Hints(), environ: Mapping[str, str] = os.environ
+) -> Route:
+    if hints.explicit:
+        return Route(hints.explicit, "-p on the command line")
+    if registry.host in hints.by_host:
+        return Route(hints.by_host[registry.host], "the project file's [profiles] (host)")
+    if registry.account and registry.account in hints.by_account:
+        return Route(hints.by_account[registry.account], "the project file's [profiles] (account)")
+    if registry.host in hints.recorded:
+        return Route(hints.recorded[registry.host], "recorded by --to helper -p")
+    if environ.get("AWS_PROFILE"):
+        return Route(environ["AWS_PROFILE"], "AWS_PROFILE")
+    naming = profiles_naming(registry.account, environ) if registry.account else []
+    if len(naming) == 1 and hints.default_account != registry.account:
+        return Route(naming[0], f"the only profile whose role or SSO account is {registry.account}")
+    note = None
+    if len(naming) > 1:
+        note = f"profiles {', '.join(naming)} name account {registry.account}; pick one with -p"
+    return Route(None, "the default credential chain", note)
+
+
+def profiles_naming(account: str, environ: Mapping[str, str] = os.environ) -> list[str]:
+    """Profiles whose `role_arn` or `sso_account_id` is in `account`."""
+    files = profiles.aws_files(environ)
+    found = []
+    for name in files.profile_names():
+        role = _ROLE_ACCOUNT.match(files.value(name, "role_arn") or "")
+        if (role and role.group(1) == account) or files.value(name, "sso_account_id") == account:
+            found.append(name)
+    return found
