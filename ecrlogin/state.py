@@ -21,7 +21,7 @@ from ecrlogin.files import locked, read_json_object, write_json_atomic
 
 STATE_NAME = "state.json"
 log = logging.getLogger("ecrlogin")
-VERSION = 1
+VERSION = 2
 
 
 def state_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -44,7 +44,9 @@ class Record:
     identity: str | None
     expires_at: datetime | None
     stored_in: str
-    fingerprint: str | None
+    fingerprint: str | None  # of the entry as stored (never the secret)
+    identity_print: str | None = None  # of the profile's definition when it was fetched
+    place: str | None = None  # the config (or auth file) it was stored in
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -64,8 +66,10 @@ class State:
     records: tuple[Record, ...] = ()
     accounts: Mapping[str, str] | None = None  # identity source -> its own account
 
-    def find(self, source: str, host: str) -> Record | None:
-        return next((r for r in self.records if r.source == source and r.host == host), None)
+    def find(self, source: str, host: str, place: str | None = None) -> Record | None:
+        return next(
+            (r for r in self.records if (r.source, r.host, r.place) == (source, host, place)), None
+        )
 
     def for_host(self, host: str) -> list[Record]:
         return [r for r in self.records if r.host == host]
@@ -112,8 +116,8 @@ def _editing(directory: Path) -> Iterator[State]:
 def remember(directory: Path, records: list[Record], accounts: Mapping[str, str]) -> None:
     """Add or replace records (same source and host) and own-account facts."""
     with _editing(directory) as state:
-        replaced = {(r.source, r.host) for r in records}
-        kept = [r for r in state.records if (r.source, r.host) not in replaced]
+        replaced = {(r.source, r.host, r.place) for r in records}
+        kept = [r for r in state.records if (r.source, r.host, r.place) not in replaced]
         merged = {**(state.accounts or {}), **accounts}
         _save(directory, State((*kept, *records), merged))
 

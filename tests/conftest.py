@@ -4,12 +4,23 @@ read or written, and botocore never reaches for the instance metadata service.""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 _AWS_VARIABLES = [name for name in os.environ if name.startswith("AWS_")]
 _DOCKER_VARIABLES = ["DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_logging() -> Iterator[None]:
+    """`main` installs ecrlogin's log handler once per process; each test starts without it."""
+    from ecrlogin.cli import logs
+
+    logs.reset()
+    yield
+    logs.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -7,15 +7,17 @@ comes back as a failed Future too, so callers handle one shape of outcome.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ecrlogin.aws import sdk
 from ecrlogin.aws.errors import translate
-from ecrlogin.flows.targets import TokenKey
+from ecrlogin.aws.keys import TokenKey
 
 MAX_CONCURRENT_CALLS = 48
+log = logging.getLogger("ecrlogin")
 T = TypeVar("T")
 
 
@@ -118,7 +120,15 @@ class AwsCalls:
         key = (profile, service, region, fips)
         if key not in self._clients:
             session = self._session(profile)
-            self._clients[key] = session.client(
+            client = session.client(
                 service, region_name=region, config=sdk.client_config(fips=fips)
             )
+            log.debug(
+                "%s %s client for %s: %s",
+                region,
+                service,
+                profile or "default",
+                client.meta.endpoint_url,
+            )
+            self._clients[key] = client
         return self._clients[key]

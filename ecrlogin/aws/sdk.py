@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,7 @@ READ_TIMEOUT_SECONDS = 3
 MAX_ATTEMPTS = 3  # the first try included; standard mode backs off with jitter
 
 SessionFactory = Callable[[str | None], Any]
+log = logging.getLogger("ecrlogin")
 
 
 @dataclass(frozen=True)
@@ -87,20 +89,36 @@ def default_session_factory() -> SessionFactory:
     def make(profile: str | None) -> Any:
         nonlocal loader
         core = botocore.session.Session(profile=profile)
-        if profile and profile not in core.available_profiles:
-            known = ", ".join(sorted(core.available_profiles)) or "none"
-            raise AwsError(
-                f"unknown AWS profile {profile!r} (known: {known})",
-                f"run `aws configure --profile {profile}` to create it",
-            )
+        name = profile or core.profile  # AWS_PROFILE / AWS_DEFAULT_PROFILE when none is given
+        if name and name != "default" and name not in core.available_profiles:
+            raise unknown_profile(name, sorted(core.available_profiles))
         if loader is None:
             loader = core.get_component("data_loader")
         else:
             core.register_component("data_loader", loader)
         _refuse_mfa_prompt_without_terminal(core, profile)
+        log.debug("profile %s: credentials from %s", name or "default", _credential_source(core))
         return Session(core)
 
     return make
+
+
+def _credential_source(core: Any) -> str:
+    """Which provider of botocore's chain would answer (its name only; no credential is read)."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return "-"
+    try:
+        credentials = core.get_credentials()
+    except Exception as error:  # the real call reports it
+        return f"nowhere yet ({type(error).__name__})"
+    return str(getattr(credentials, "method", None) or "nowhere")
+
+
+def unknown_profile(name: str, known: Sequence[str]) -> AwsError:
+    return AwsError(
+        f"unknown AWS profile {name!r} (known: {', '.join(known) or 'none'})",
+        f"run `aws configure --profile {name}` to create it, or pick a known one",
+    )
 
 
 def _refuse_mfa_prompt_without_terminal(core: Any, profile: str | None) -> None:

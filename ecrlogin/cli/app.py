@@ -1,7 +1,7 @@
-"""The command line: parse options, build a request, call the core, hand results to output.
+"""The command line: parse options, call one flow function per command, render the result.
 
 `login` is the default command, so `ecrlogin -q HOST` and `ecrlogin -p prod all-regions` both
-work. One handler at the top turns every `EcrLoginError` into one line and its exit code.
+work. One handler at the top (`main`) turns every `EcrLoginError` into one line and its exit code.
 """
 
 from __future__ import annotations
@@ -10,23 +10,24 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from datetime import timedelta
+from typing import Any
 
 import click
 
-if TYPE_CHECKING:
-    from ecrlogin.flows.model import Settings
-    from ecrlogin.flows.targets import Request
-
+from ecrlogin.cli import logs
 from ecrlogin.cli.options import (
     CONTEXT,
     DefaultToLogin,
+    Duration,
     docker_config_option,
     login_options,
     output_option,
+    profile_option,
+    region_option,
 )
-from ecrlogin.errors import EXIT_BUG, EXIT_INTERRUPTED, EcrLoginError, UsageError, redact
+from ecrlogin.errors import EXIT_BUG, EXIT_INTERRUPTED, EcrLoginError, redact
 
 
 @click.group(cls=DefaultToLogin, context_settings=CONTEXT)
@@ -49,27 +50,23 @@ def cli() -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("references", nargs=-1, metavar="[REGISTRY_OR_IMAGE]...")
-@click.option(
-    "-r",
-    "--region",
-    "regions",
-    multiple=True,
-    metavar="NAME",
-    help="Your own registry in this region; repeatable. Default: the profile's region.",
+@region_option(
+    multiple=True, help="Your own registry in this region; repeatable. Default: the profile's."
 )
 @login_options
-def login(references: tuple[str, ...], regions: tuple[str, ...], **options: Any) -> int:
+def login(references: tuple[str, ...], region: tuple[str, ...], **options: Any) -> int:
     """Log in to ECR registries (the default command).
 
     With REGISTRY_OR_IMAGE arguments (hosts or image references), exactly those registries;
     -r and -a add to them. Without, your own registry in the default or given regions.
     """
-    from ecrlogin import registry
+    from ecrlogin.flows import login as flow
 
-    parsed = tuple(registry.parse(ref) for ref in references)
-    checked = tuple(registry.check_region(region) for region in regions)
-    request = make_request(options, registries=parsed, regions=checked)
-    return run_login(options, request, make_settings(options))
+    with json_on_failure(options["fmt"], "results"):
+        request = _request(options, references=references, regions=region)
+        return _render_login(
+            options, lambda progress: flow.login(request, _settings(options), progress=progress)
+        )
 
 
 @cli.command("all-regions", context_settings=CONTEXT)
@@ -84,46 +81,35 @@ def all_regions(include: tuple[str, ...], exclude: tuple[str, ...], **options: A
     Needs ec2:DescribeRegions; where it is denied (and with --dry-run), the partition's regions
     from botocore's data are used, and a note says so.
     """
-    from ecrlogin.aws.calls import AwsCalls
-    from ecrlogin.flows.allregions import discover
-    from ecrlogin.flows.login import regions_to_refresh
+    from ecrlogin.flows import allregions
 
-    request, settings = make_request(options), make_settings(options)
-    calls = AwsCalls()
-    try:
-        found = discover(
-            request.profiles_or_default,
-            calls,
-            include=include,
-            exclude=exclude,
-            dry_run=settings.dry_run,
-            likely=regions_to_refresh(settings),
+    with json_on_failure(options["fmt"], "results"):
+        request, settings = _request(options), _settings(options)
+        return _render_login(
+            options,
+            lambda progress: allregions.all_regions(
+                request, settings, include=include, exclude=exclude, progress=progress
+            ),
         )
-        return run_login(
-            options, request, settings, calls=calls, regions_of=found.regions_of, notes=found.notes
-        )
-    finally:
-        calls.close()
 
 
-def make_request(options: dict[str, Any], **named: Any) -> Request:
-    """The targets' ingredients; every value is checked before any AWS call."""
-    from ecrlogin.flows.targets import Request
-    from ecrlogin.registry import check_account
+def _request(options: dict[str, Any], **named: Any) -> Any:
+    from ecrlogin.flows.model import Request
 
-    configure_logging(options)
-    accounts = tuple(check_account(account) for account in options["accounts"])
-    return Request(options["profiles"], accounts=accounts, public=options["public"], **named)
+    logs.set_verbosity(verbose=options["verbose"], debug=options["debug"])
+    return Request.from_arguments(
+        profiles=options["profiles"],
+        accounts=options["accounts"],
+        public=options["public"],
+        **named,
+    )
 
 
-def make_settings(options: dict[str, Any]) -> Settings:
-    from ecrlogin import state
+def _settings(options: dict[str, Any]) -> Any:
     from ecrlogin.flows.model import Settings
-    from ecrlogin.sinks import dockerconfig
 
-    return Settings(
-        docker_config=dockerconfig.config_dir(options["docker_config"]),
-        state_dir=state.state_dir(),
+    return Settings.resolve(
+        options["docker_config"],
         to=options["to"],
         min_ttl=options["min_ttl"],
         force=options["force"],
@@ -131,101 +117,124 @@ def make_settings(options: dict[str, Any]) -> Settings:
     )
 
 
-def run_login(options: dict[str, Any], request: Request, settings: Settings, **extra: Any) -> int:
+def _render_login(options: dict[str, Any], run: Callable[[Any], Any]) -> int:
     from ecrlogin.cli import output
-    from ecrlogin.flows import login
+    from ecrlogin.flows.login import utc_now
 
     show_progress = not options["quiet"] and options["fmt"] == "table"
     with output.progress_bar(show_progress) as progress:
-        outcome = login.login(request, settings, progress=progress, **extra)
-    output.print_login(outcome, fmt=options["fmt"], quiet=options["quiet"], now=login.utc_now())
+        outcome = run(progress)
+    output.print_login(outcome, fmt=options["fmt"], quiet=options["quiet"], now=utc_now())
     return 1 if outcome.failed else 0
+
+
+@contextlib.contextmanager
+def json_on_failure(fmt: str, key: str) -> Iterator[None]:
+    """With -o json, a run that fails before any registry still prints one JSON document."""
+    try:
+        yield
+    except EcrLoginError as error:
+        if fmt == "json":
+            from ecrlogin.cli import output
+
+            output.emit_json({key: [], "error": output.safe(error.one_line())})
+        raise
 
 
 @cli.command(context_settings=CONTEXT)
 @output_option
 @docker_config_option
-def status(fmt: str, docker_config: str | None) -> int:
-    """Show every ECR registry in the Docker config: who, where, and when it expires."""
-    from ecrlogin import state
+@profile_option(multiple=True, help="Only registries this profile stored; repeatable.")
+@region_option(multiple=True, help="Only registries in this region; repeatable.")
+@click.option("--check", is_flag=True, help="Exit 1 if a listed registry is expired or expiring.")
+@click.option(
+    "--min-ttl",
+    type=Duration(),
+    default="0m",
+    show_default=True,
+    help="With --check, also fail registries valid for less than this (30m, 2h).",
+)
+def status(
+    fmt: str,
+    docker_config: str | None,
+    profile: tuple[str, ...],
+    region: tuple[str, ...],
+    check: bool,
+    min_ttl: timedelta,
+) -> int:
+    """Show every ECR registry ecrlogin can see: who, where, and when it expires."""
     from ecrlogin.cli import output
-    from ecrlogin.flows import login, manage
-    from ecrlogin.sinks import dockerconfig
+    from ecrlogin.flows import status as flow
+    from ecrlogin.flows.login import utc_now
+    from ecrlogin.flows.model import Settings
 
-    now = login.utc_now()
-    rows = manage.status(dockerconfig.config_dir(docker_config), state.state_dir(), now)
-    output.print_status(rows, fmt=fmt, now=now)
-    return 0
+    with json_on_failure(fmt, "registries"):
+        query = flow.StatusQuery(profile, region, check, min_ttl)
+        report = flow.status(Settings.resolve(docker_config), query, clock=utc_now)
+    output.print_status(report, fmt=fmt, now=utc_now())
+    return 1 if report.failing else 0
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("references", nargs=-1, metavar="[REGISTRY]...")
-@click.option("--all", "everything", is_flag=True, help="Every ECR registry in the Docker config.")
+@click.option("--all", "everything", is_flag=True, help="Every ECR registry ecrlogin can see.")
+@profile_option(multiple=True, help="Only registries this profile stored; repeatable.")
+@region_option(multiple=True, help="Only registries in this region; repeatable.")
 @docker_config_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def logout(
-    references: tuple[str, ...], everything: bool, docker_config: str | None, quiet: bool
+    references: tuple[str, ...],
+    everything: bool,
+    profile: tuple[str, ...],
+    region: tuple[str, ...],
+    docker_config: str | None,
+    quiet: bool,
 ) -> int:
     """Remove ECR registries from the Docker config and its credential store.
 
     Only ECR hosts are ever touched; every other entry is kept as it is.
     """
-    from ecrlogin import registry, state
     from ecrlogin.cli import output
-    from ecrlogin.flows import manage
-    from ecrlogin.sinks import dockerconfig
+    from ecrlogin.flows import logout as flow
+    from ecrlogin.flows.model import Settings
 
-    if not references and not everything:
-        raise UsageError("name the registries to log out of, or pass --all")
-    hosts = [registry.parse(ref).host for ref in references]
-    removals = manage.logout(
-        dockerconfig.config_dir(docker_config), state.state_dir(), hosts, everything=everything
-    )
+    request = flow.LogoutRequest(references, everything, profile, region)
+    removals = flow.logout(Settings.resolve(docker_config), request)
     output.print_logout(removals, quiet=quiet)
     return 1 if any(r.error for r in removals) else 0
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("-p", "--profile", metavar="NAME", help="AWS profile. Default: the SDK's own choice.")
-@click.option("-r", "--region", metavar="NAME", help="Region. Default: the profile's region.")
+@click.argument("reference", required=False, metavar="[REGISTRY_OR_IMAGE]")
+@profile_option(help="AWS profile. Default: the SDK's own choice.")
+@region_option(multiple=True, help="Region. Default: the host's, else the profile's.")
 @click.option("--public", is_flag=True, help="The password of ECR Public (public.ecr.aws).")
-def password(profile: str | None, region: str | None, public: bool) -> int:
+def password(
+    reference: str | None, profile: str | None, region: tuple[str, ...], public: bool
+) -> int:
     """Print the registry password alone, for pipes (like `aws ecr get-login-password`)."""
-    from ecrlogin import registry
-    from ecrlogin.flows import login
+    from ecrlogin.flows.password import password as flow
 
-    if region:
-        registry.check_region(region)
-    secret = login.password(profile, region, public=public)
+    secret = flow(profile, region, reference=reference, public=public)
     sys.stdout.write(secret + "\n")
     return 0
 
 
-def configure_logging(options: dict[str, Any]) -> None:
-    level = (
-        logging.DEBUG
-        if options.get("debug")
-        else logging.INFO
-        if options.get("verbose")
-        else logging.WARNING
-    )
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("ecrlogin: %(levelname)s: %(message)s"))
-    handler.addFilter(_redacting)
-    logger = logging.getLogger("ecrlogin")
-    logger.handlers[:] = [handler]
-    logger.setLevel(level)
-    logger.propagate = False
+@cli.command(context_settings=CONTEXT)
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> int:
+    """Print the shell completion script: eval "$(ecrlogin completion bash)"."""
+    from click.shell_completion import get_completion_class
 
-
-def _redacting(record: logging.LogRecord) -> bool:
-    record.msg = redact(record.getMessage())
-    record.args = None
-    return True
+    complete = get_completion_class(shell)
+    assert complete is not None  # click ships all three
+    sys.stdout.write(complete(cli, {}, "ecrlogin", "_ECRLOGIN_COMPLETE").source() + "\n")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    logs.install()
     try:
         code = cli.main(args=args, prog_name="ecrlogin", standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):
@@ -235,7 +244,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         error.show()
         sys.exit(error.exit_code)
     except EcrLoginError as error:
-        click.echo(f"ecrlogin: error: {error.one_line()}", err=True)
+        from ecrlogin.cli.output import safe
+
+        click.echo(f"ecrlogin: error: {safe(error.one_line())}", err=True)
         sys.exit(error.exit_code)
     except Exception as error:  # a bug: one line, the traceback only with --debug
         click.echo(

@@ -33,13 +33,18 @@ class DefaultToLogin(click.Group):
     """Routes `ecrlogin [OPTIONS] [COMMAND] ...` to COMMAND, or to `login` when none is named."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.resilient_parsing:  # shell completion: let click see the words as typed
+            return super().parse_args(ctx, args)
         if not args or args[0] not in ("-h", "--help", "--version"):
             args = route(args, set(self.commands))
         return super().parse_args(ctx, args)
 
 
 def route(args: list[str], commands: set[str]) -> list[str]:
-    """Move the first positional word to the front if it names a command; else prepend login."""
+    """Move the first positional word to the front if it names a command; else prepend login.
+
+    A first word that is no registry (no dot) but close to a command is a typo: `statu`.
+    """
     expects_value = False
     for index, word in enumerate(args):
         if expects_value:
@@ -51,6 +56,7 @@ def route(args: list[str], commands: set[str]) -> list[str]:
         else:
             if word in commands:
                 return [word, *args[:index], *args[index + 1 :]]
+            _refuse_typo(word, commands)
             break
     return ["login", *args]
 
@@ -106,6 +112,7 @@ def login_options(command: F) -> F:
             multiple=True,
             metavar="NAME",
             help="AWS profile; repeatable. Default: the AWS SDK's own choice.",
+            shell_complete=_complete_profiles,
         ),
         click.option(
             "-a",
@@ -145,3 +152,48 @@ def login_options(command: F) -> F:
     for decorate in reversed(decorators):
         command = decorate(command)
     return command
+
+
+def _refuse_typo(word: str, commands: set[str]) -> None:
+    if "." in word or "/" in word:
+        return  # a host or an image reference: login decides
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(commands), n=1, cutoff=0.6)
+    if close:
+        raise click.UsageError(f"no such command {word!r}; did you mean {close[0]!r}?")
+
+
+def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from ecrlogin.identity.profiles import known_profiles
+
+    return [name for name in known_profiles() if name.startswith(incomplete)]
+
+
+def _complete_regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from ecrlogin import registry
+
+    names = sorted({r for p in registry.partitions() for r in p.regions})
+    return [name for name in names if name.startswith(incomplete)]
+
+
+def profile_option(*, multiple: bool = False, help: str) -> Callable[[F], F]:
+    return click.option(
+        "-p",
+        "--profile",
+        multiple=multiple,
+        metavar="NAME",
+        help=help,
+        shell_complete=_complete_profiles,
+    )
+
+
+def region_option(*, multiple: bool = False, help: str) -> Callable[[F], F]:
+    return click.option(
+        "-r",
+        "--region",
+        multiple=multiple,
+        metavar="NAME",
+        help=help,
+        shell_complete=_complete_regions,
+    )

@@ -7,14 +7,24 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from ecrlogin.flows.login import Progress
-from ecrlogin.flows.manage import Removal, StatusRow
-from ecrlogin.flows.model import Outcome, Result
+if TYPE_CHECKING:  # the cached path renders a login: it must not import status or logout
+    from ecrlogin.flows.logout import Removal
+    from ecrlogin.flows.model import Outcome, Result
+    from ecrlogin.flows.status import StatusReport, StatusRow
+
+Progress = Callable[[int, int], None]
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def safe(text: str) -> str:
+    """Outside text (AWS, helpers, daemons, files) with control characters made visible, so
+    that nothing it carries can drive the terminal."""
+    return text.translate(_CONTROL)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -36,8 +46,13 @@ def result_json(result: Result) -> dict[str, Any]:
         "expires_at": iso(result.expires_at),
         "stored_in": result.stored_in,
         "status": result.status,
-        "error": result.error,
+        "error": render_error(result),
     }
+
+
+def render_error(result: Result) -> str | None:
+    """The one place a typed failure becomes text."""
+    return safe(result.failure.one_line()) if result.failure else None
 
 
 def status_json(row: StatusRow) -> dict[str, Any]:
@@ -48,6 +63,7 @@ def status_json(row: StatusRow) -> dict[str, Any]:
         "expires_at": iso(row.expires_at),
         "expired": row.expired,
         "stored_in": row.stored_in,
+        "profile_changed": row.profile_changed,
     }
 
 
@@ -78,7 +94,10 @@ def _registry_label(result: Result) -> str:
 def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> None:
     for result in outcome.results:
         if result.status == "failed":
-            error_line(f"{_registry_label(result)}: {result.error}")
+            text = render_error(result) or ""
+            if result.registry is None and result.region:  # the label names the region already
+                text = text.removeprefix(f"{result.region}: ")
+            error_line(f"{_registry_label(result)}: {text}")
         elif result.note and not quiet:
             error_line(f"note: {_registry_label(result)}: {result.note}")
     if not quiet:
@@ -101,7 +120,10 @@ def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> No
         table(["Registry", "Profile", "Identity", "Expires", "Stored in", "Status"], rows)
 
 
-def print_status(rows: Sequence[StatusRow], *, fmt: str, now: datetime) -> None:
+def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
+    rows = report.rows
+    for failing in report.failing:
+        error_line(f"{failing}: expired, unknown or expiring within --min-ttl")
     if fmt == "json":
         emit_json({"registries": [status_json(r) for r in rows]})
         return
@@ -113,7 +135,7 @@ def print_status(rows: Sequence[StatusRow], *, fmt: str, now: datetime) -> None:
         [
             [
                 r.registry,
-                r.profile or "-",
+                (r.profile or "-") + (" (changed since)" if r.profile_changed else ""),
                 r.identity or "-",
                 ("expired " if r.expired else "") + local_time(r.expires_at, now),
                 r.stored_in or "-",

@@ -1,5 +1,5 @@
-"""Which regions `all-regions` covers: those enabled for each profile's account
-(`ec2:DescribeRegions`, all profiles at once), filtered by --include/--exclude globs.
+"""`ecrlogin all-regions`: log in to the caller's registry in every region enabled for each
+profile's account (`ec2:DescribeRegions`, all profiles at once), filtered by --include/--exclude.
 
 Where DescribeRegions is denied, and with --dry-run, the partition's region list from botocore's
 data stands in, and a note says so.
@@ -17,11 +17,51 @@ from ecrlogin import registry
 from ecrlogin.aws import sdk
 from ecrlogin.aws.calls import AwsCalls
 from ecrlogin.aws.errors import AccessDeniedError
-from ecrlogin.errors import EcrLoginError
-from ecrlogin.flows.targets import TokenKey
+from ecrlogin.aws.keys import TokenKey
+from ecrlogin.errors import EcrLoginError, UsageError
+from ecrlogin.flows import login as login_flow
+from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.identity import profiles
 
 FALLBACK_HOME_REGION = "us-east-1"
+
+
+def all_regions(
+    request: Request,
+    settings: Settings,
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    calls: object = None,
+    environ: Mapping[str, str] = os.environ,
+    clock: login_flow.Clock = login_flow.utc_now,
+    daemon_client: Callable[[], object] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """Discover each profile's regions (asking early for the tokens of regions stored before),
+    then log in to all of them in one `login`."""
+    with LazyCalls(calls) as aws:
+        found = discover(
+            request.profiles_or_default,
+            aws(),
+            include=include,
+            exclude=exclude,
+            dry_run=settings.dry_run,
+            environ=environ,
+            likely=login_flow.regions_to_refresh(settings, environ=environ, clock=clock),
+        )
+        return login_flow.login(
+            request,
+            settings,
+            calls=aws(),
+            regions_of=found.regions_of,
+            notes=found.notes,
+            environ=environ,
+            clock=clock,
+            daemon_client=daemon_client,
+            progress=progress,
+        )
 
 
 @dataclass(frozen=True)
@@ -118,4 +158,11 @@ def _filtered(regions: Sequence[str], include: Sequence[str], exclude: Sequence[
         included = not include or any(fnmatch.fnmatchcase(region, g) for g in include)
         return included and not any(fnmatch.fnmatchcase(region, g) for g in exclude)
 
-    return [r for r in regions if registry.REGION_RE.fullmatch(r) and wanted(r)]
+    valid = [r for r in regions if registry.REGION_RE.fullmatch(r)]
+    kept = [r for r in valid if wanted(r)]
+    if valid and not kept:
+        raise UsageError(
+            "--include/--exclude leave no region",
+            f"the regions were: {', '.join(valid)} (globs are case-sensitive)",
+        )
+    return kept

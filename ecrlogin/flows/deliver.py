@@ -1,18 +1,19 @@
-"""After the tokens: the daemon's check (`--to daemon`), the stores, and ecrlogin's state."""
+"""After the tokens: the sink stores them (the daemon may check them first), and ecrlogin's own
+state remembers who stored what, where, until when."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from ecrlogin import state
-from ecrlogin.errors import EcrLoginError
-from ecrlogin.flows.model import Fetched, Result, Settings
+from ecrlogin.errors import ConfigFileError
+from ecrlogin.flows.model import Result
 from ecrlogin.flows.targets import Target
-from ecrlogin.identity import profiles
-from ecrlogin.sinks.base import Credential
-from ecrlogin.sinks.docker import DockerConfigSink
+from ecrlogin.flows.tokens import Fetched
+from ecrlogin.sinks.base import Credential, Sink, Stored
 
 log = logging.getLogger("ecrlogin")
 ECR_LOGIN_NOTE = (
@@ -20,80 +21,73 @@ ECR_LOGIN_NOTE = (
 )
 
 
-def deliver(
-    fetched: list[Fetched],
-    settings: Settings,
-    daemon_client: Callable[[], Any] | None,
-    environ: Mapping[str, str],
-    results: dict[Target, Result],
-) -> None:
-    accepted = _daemon_check(fetched, settings, daemon_client, environ, results)
+@dataclass(frozen=True)
+class Delivered:
+    results: dict[Target, Result]
+    records: tuple[state.Record, ...]
+    accounts: dict[str, str]  # identity key -> its own account
+
+
+def deliver(fetched: Sequence[Fetched], sink: Sink) -> Delivered:
     credentials = {
-        f.registry.host: Credential(f.registry, f.password, f.expires_at, f.target.profile)
-        for f in accepted
+        f.registry.host: Credential(f.registry, f.password, f.expires_at, f.target.identity.profile)
+        for f in fetched
     }
-    sink = DockerConfigSink(settings.docker_config)
     stored = sink.store(list(credentials.values())) if credentials else {}
-    records, accounts = [], {}
-    for item in accepted:
-        outcome = stored[item.registry.host]
-        source = profiles.identity_source(item.target.profile, environ)
-        if item.account and not item.target.account and not item.target.public:
-            accounts[source] = item.account
-        if outcome.error is not None:
-            results[item.target] = item.result(
-                environ, "failed", stored_in=outcome.stored_in, error=outcome.error.one_line()
-            )
-            continue
-        log.info("%s: stored in %s", item.registry.host, outcome.stored_in)
-        results[item.target] = item.result(
-            environ,
-            "ok",
-            expires_at=None if outcome.needs_nothing else item.expires_at,
-            stored_in=outcome.stored_in,
-            note=ECR_LOGIN_NOTE if outcome.needs_nothing else None,
-        )
-        if not outcome.needs_nothing:
-            records.append(
-                state.Record(
-                    item.registry.host,
-                    source,
-                    profiles.display_profile(item.target.profile, environ),
-                    item.registry.account,
-                    item.target.region,
-                    item.identity,
-                    item.expires_at,
-                    outcome.stored_in or "",
-                    outcome.fingerprint,
-                )
-            )
-    if records or accounts:
-        state.remember(settings.state_dir, records, accounts)
-
-
-def _daemon_check(
-    fetched: list[Fetched],
-    settings: Settings,
-    daemon_client: Callable[[], Any] | None,
-    environ: Mapping[str, str],
-    results: dict[Target, Result],
-) -> list[Fetched]:
-    """With `--to daemon`, only what the daemon accepted goes on to be stored."""
-    if settings.to != "daemon" or not fetched:
-        return fetched
-    from ecrlogin.sinks import daemon
-
-    accepted = []
-    try:
-        client = (daemon_client or daemon.default_client)()
-    except EcrLoginError as error:
-        client, unreachable = None, error
+    results, records, accounts = {}, [], {}
     for item in fetched:
-        try:
-            if client is None:
-                raise unreachable
-            daemon.validate(client, item.registry.host, item.password)
-            accepted.append(item)
-        except EcrLoginError as error:
-            results[item.target] = item.result(environ, "failed", error=error.one_line())
-    return accepted
+        outcome = stored[item.registry.host]
+        identity = item.target.identity
+        if item.account and item.target.named is None:
+            accounts[account_key(identity.source, identity.fingerprint)] = item.account
+        results[item.target] = _result(item, outcome)
+        if outcome.error is None and not outcome.needs_nothing:
+            log.info("%s: stored in %s", item.registry.host, outcome.stored_in)
+            records.append(_record(item, outcome, sink.place))
+    return Delivered(results, tuple(records), accounts)
+
+
+def _result(item: Fetched, outcome: Stored) -> Result:
+    if outcome.error is not None:
+        return item.result("failed", stored_in=outcome.stored_in, failure=outcome.error)
+    return item.result(
+        "ok",
+        expires_at=None if outcome.needs_nothing else item.expires_at,
+        stored_in=outcome.stored_in,
+        note=ECR_LOGIN_NOTE if outcome.needs_nothing else None,
+    )
+
+
+def _record(item: Fetched, outcome: Stored, place: str) -> state.Record:
+    identity = item.target.identity
+    return state.Record(
+        item.registry.host,
+        identity.source,
+        identity.shown,
+        item.registry.account,
+        item.target.region,
+        item.identity,
+        item.expires_at,
+        outcome.stored_in or "",
+        outcome.fingerprint,
+        identity.fingerprint,
+        place,
+    )
+
+
+def account_key(source: str, identity_print: str) -> str:
+    """Own accounts are remembered per identity definition: a role moved to another account
+    is another identity."""
+    return f"{source}#{identity_print}"
+
+
+def save_state(state_dir: Path, delivered: Delivered) -> str | None:
+    """Remember what was stored; a state directory that cannot be written is a warning (the
+    tokens are stored and work), returned for the output layer, never a failed login."""
+    if not (delivered.records or delivered.accounts):
+        return None
+    try:
+        state.remember(state_dir, list(delivered.records), delivered.accounts)
+    except ConfigFileError as error:
+        return f"{error.message}: the tokens are stored, but the next run cannot skip them"
+    return None

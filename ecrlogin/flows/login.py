@@ -1,34 +1,31 @@
-"""Logging in: targets → (cached? planned?) → tokens, concurrently → daemon check → stores → state.
+"""`ecrlogin login`: targets → (cached? planned?) → tokens, concurrently → the sink → state.
 
-The core of ecrlogin. It takes plain values, returns frozen `Result`s, never prints, and takes
-its collaborators (session factory, daemon client, clock, environment) as keyword arguments.
+Each step returns values; nothing fills a shared dict. Collaborators (AWS calls, daemon client,
+clock, environment) are keyword arguments that default to the real ones.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, as_completed
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.flows.model import Fetched, Outcome, Result, Settings
-from ecrlogin.flows.targets import Request, Target, TokenKey, plan
+from ecrlogin.flows import routes, tokens
+from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.deliver import Delivered, account_key, deliver, save_state
+from ecrlogin.flows.model import Outcome, Request, Result, Settings
+from ecrlogin.flows.targets import Target, plan
+from ecrlogin.freshness import still_valid
 from ecrlogin.identity import profiles
-from ecrlogin.sinks import dockerconfig
-
-__all__ = ["Outcome", "Result", "Settings", "login", "password", "utc_now"]
-
-if TYPE_CHECKING:  # the cached path must not pay for threads and botocore's error types
-    from ecrlogin.aws.calls import AwsCalls
+from ecrlogin.identity.identity import Identity
+from ecrlogin.sinks.base import Held
+from ecrlogin.sinks.choose import open_sink
 
 Clock = Callable[[], datetime]
-Progress = Callable[[int, int], None]
+RegionsOf = Callable[[str | None], Sequence[str]]
 log = logging.getLogger("ecrlogin")
 
 
@@ -40,12 +37,12 @@ def login(
     request: Request,
     settings: Settings,
     *,
-    regions_of: Callable[[str | None], Sequence[str]] | None = None,
-    calls: AwsCalls | None = None,
-    daemon_client: Callable[[], Any] | None = None,
+    regions_of: RegionsOf | None = None,
+    calls: object = None,
+    daemon_client: Callable[[], object] | None = None,
     clock: Clock = utc_now,
     environ: Mapping[str, str] = os.environ,
-    progress: Progress | None = None,
+    progress: tokens.Progress | None = None,
     notes: Sequence[str] = (),
 ) -> Outcome:
     """Log in to every target of `request`.
@@ -54,53 +51,86 @@ def login(
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row.
     """
-    config = dockerconfig.load(settings.docker_config)  # refuse a bad file before any call
+    sink = open_sink(settings.to, settings.docker_config, daemon_client=daemon_client)
+    held = sink.held()  # a malformed config is refused here, before any AWS call
     known = state.load(settings.state_dir)
-    aws_calls = _LazyCalls(calls)
-    try:
-        failures: list[Result] = []
-        find_regions = regions_of or default_regions(request, settings, aws_calls, environ)
-
-        def regions_or_failure(profile: str | None) -> Sequence[str]:
+    log.debug(
+        "read %s (%d ECR entries) and ecrlogin's state in %s",
+        sink.place,
+        len(held),
+        settings.state_dir,
+    )
+    with LazyCalls(calls) as aws:
+        identities, failures = routes.identities(request, environ, check_files=settings.dry_run)
+        find_regions = regions_of or own_regions(request, aws, environ, dry_run=settings.dry_run)
+        regions: dict[Identity, Sequence[str]] = {}
+        for identity in identities:
             try:
-                return find_regions(profile)
+                regions[identity] = find_regions(identity.profile)
             except EcrLoginError as error:
-                shown = profiles.display_profile(profile, environ)
-                failures.append(Result("", shown, "failed", error=error.one_line()))
-                return []
-
-        targets = plan(request, regions_or_failure)
+                failures.append(Result("", identity.shown, "failed", failure=error))
+        targets, route_notes = routes.route(
+            plan(request, list(regions), regions.__getitem__), request, known, environ
+        )
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
-        results: dict[Target, Result] = {}
-        pending: list[Target] = []
-        now = clock()
-        for target in targets:
-            source = profiles.identity_source(target.profile, environ)
-            reg = target.registry(None if target.public else known.account_of(source))
-            record = known.find(source, reg.host) if reg else None
-            if settings.dry_run:
-                shown = profiles.display_profile(target.profile, environ)
-                results[target] = Result(target.region, shown, "planned", reg)
-            elif cached := _cached(record, config, now, settings):
-                log.info(
-                    "%s: still valid until %s, skipped",
-                    cached.registry and cached.registry.host,
-                    cached.expires_at,
-                )
-                results[target] = cached
-            else:
-                pending.append(target)
-        if pending:
-            began = time.monotonic()
-            fetched = _fetch(pending, aws_calls(), environ, progress, results)
-            log.debug("AWS calls done in %.0f ms", (time.monotonic() - began) * 1000)
-            from ecrlogin.flows.deliver import deliver
+        decided = decide(targets, known, held, sink.place, settings, clock())
+        pending = [t for t in targets if t not in decided]
+        fetched, failed = tokens.fetch(pending, aws(), progress) if pending else ([], {})
+        delivered = deliver(fetched, sink) if fetched else Delivered({}, (), {})
+    warning = save_state(settings.state_dir, delivered)
+    if delivered.records:
+        log.debug("wrote %s and ecrlogin's state in %s", sink.place, settings.state_dir)
+    results = {**decided, **failed, **delivered.results}
+    ordered = _one_per_host([results[t] for t in targets])
+    extra = [warning] if warning else []
+    return Outcome((*failures, *ordered), (*notes, *route_notes, *extra))
 
-            deliver(fetched, settings, daemon_client, environ, results)
-    finally:
-        aws_calls.close()
-    ordered = [results[t] for t in targets if t in results]
-    return Outcome((*failures, *_one_per_host(ordered)), tuple(notes))
+
+def decide(
+    targets: Sequence[Target],
+    known: state.State,
+    held: Mapping[str, Held],
+    place: str,
+    settings: Settings,
+    now: datetime,
+) -> dict[Target, Result]:
+    """The targets a run need not fetch: `cached` ones, and with --dry-run `planned` ones."""
+    decided = {}
+    for target in targets:
+        identity = target.identity
+        reg = target.registry(known.account_of(account_key(identity.source, identity.fingerprint)))
+        record = known.find(identity.source, reg.host, place) if reg else None
+        entry = held.get(reg.host) if reg else None
+        if (
+            record
+            and not settings.force
+            and still_valid(
+                record,
+                identity_print=identity.fingerprint,
+                place=place,
+                held_fingerprint=entry.fingerprint if entry else None,
+                now=now,
+                min_ttl=settings.min_ttl,
+            )
+        ):
+            log.info("%s: still valid until %s, skipped", record.host, record.expires_at)
+            decided[target] = tokens.result_for(
+                target,
+                "cached",
+                reg,
+                record.identity,
+                expires_at=record.expires_at,
+                stored_in=record.stored_in,
+            )
+        elif settings.dry_run:
+            decided[target] = tokens.result_for(target, "planned", reg)
+    return decided
+
+
+def _describe(target: Target) -> str:
+    where = target.named.host if target.named else f"own registry in {target.region}"
+    why = f" ({target.why})" if target.why else ""
+    return f"{where} as {target.identity.shown or 'environment keys'}{why}"
 
 
 def _one_per_host(results: list[Result]) -> list[Result]:
@@ -116,50 +146,22 @@ def _one_per_host(results: list[Result]) -> list[Result]:
     return kept
 
 
-class _LazyCalls:
-    """The run's `AwsCalls`, made on first use: the cached no-op never needs one."""
-
-    def __init__(self, given: AwsCalls | None) -> None:
-        self._given = given
-        self._made: AwsCalls | None = None
-
-    def __call__(self) -> AwsCalls:
-        if self._given is not None:
-            return self._given
-        if self._made is None:
-            from ecrlogin.aws.calls import AwsCalls
-
-            self._made = AwsCalls()
-        return self._made
-
-    def close(self) -> None:
-        if self._made is not None:
-            self._made.close()
-
-
-def _describe(target: Target) -> str:
-    account = "public" if target.public else target.account or "own"
-    return f"{target.profile or 'default'}/{target.region}/{account}"
-
-
-def default_regions(
-    request: Request,
-    settings: Settings,
-    calls: Callable[[], AwsCalls],
-    environ: Mapping[str, str],
+def own_regions(
+    request: Request, calls: LazyCalls, environ: Mapping[str, str], *, dry_run: bool = False
 ) -> Callable[[str | None], list[str]]:
-    """The `-r` regions; else none when registries are named; else the profile's own region."""
+    """The `-r` regions; else none when registries are named; else the profile's own region
+    (AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, then whatever the SDK resolves)."""
 
     def regions_of(profile: str | None) -> list[str]:
         if request.regions or request.registries:
             return list(request.regions)
         region = profiles.configured_region(profile, environ)
-        if region is None and not settings.dry_run:
+        if region is None and not dry_run:
             region = calls().session_region(profile)
         if region is None:
             raise EcrLoginError(
                 f"no region set for {f'profile {profile!r}' if profile else 'the default profile'}",
-                "pass -r REGION, or run `aws configure set region REGION`",
+                "pass -r REGION, set AWS_REGION, or run `aws configure set region REGION`",
             )
         return [registry.check_configured_region(region, profile)]
 
@@ -174,129 +176,26 @@ def regions_to_refresh(
     DescribeRegions is still in flight, instead of one round trip after it."""
     if settings.dry_run:
         return lambda profile: set()
-    known = state.load(settings.state_dir)
+    sink = open_sink("docker", settings.docker_config)
     try:
-        config = dockerconfig.load(settings.docker_config)
+        held = sink.held()
     except EcrLoginError:
         return lambda profile: set()  # login() reports the file
-    now = clock()
+    known, now = state.load(settings.state_dir), clock()
 
     def regions(profile: str | None) -> set[str]:
-        source = profiles.identity_source(profile, environ)
-        account = known.account_of(source)
-        return {
-            record.region
+        from ecrlogin.identity.identity import resolve
+
+        identity = resolve(profile, environ)
+        own = known.account_of(account_key(identity.source, identity.fingerprint))
+        stored = [
+            Target(identity, record.region)
             for record in known.records
-            if record.source == source
-            and account is not None
-            and record.host == registry.build(account, record.region).host
-            and _cached(record, config, now, settings) is None
-        }
+            if record.source == identity.source
+            and own is not None
+            and record.host == registry.build(own, record.region).host
+        ]
+        fresh = decide(stored, known, held, sink.place, settings, now)
+        return {target.region for target in stored if target not in fresh}
 
     return regions
-
-
-def _cached(
-    record: state.Record | None, config: Mapping[str, Any], now: datetime, settings: Settings
-) -> Result | None:
-    """A `cached` result if ecrlogin's own entry is still there and valid for min-ttl."""
-    if settings.force or record is None or record.expires_at is None:
-        return None
-    if record.fingerprint is None or record.fingerprint != dockerconfig.fingerprint(
-        config, record.host
-    ):
-        return None  # removed, or rewritten since by another tool
-    if record.expires_at - now < settings.min_ttl:
-        return None
-    from ecrlogin import registry
-
-    return Result(
-        record.region,
-        record.profile,
-        "cached",
-        registry.parse(record.host),
-        record.identity,
-        record.expires_at,
-        record.stored_in,
-    )
-
-
-def _fetch(
-    pending: list[Target],
-    calls: AwsCalls,
-    environ: Mapping[str, str],
-    progress: Progress | None,
-    results: dict[Target, Result],
-) -> list[Fetched]:
-    """One token per (profile, region) and one identity per profile, all at once."""
-    keys = list(dict.fromkeys(t.token_key for t in pending))
-    log.info("fetching %d token(s) for %d target(s)", len(keys), len(pending))
-    token_futures: dict[TokenKey, Future[Any]] = {k: calls.token(k) for k in keys}
-    # AwsCalls asks once per profile (all-regions may have asked already).
-    identity_futures = {k.profile: calls.identity(k.profile, k.region) for k in keys}
-    everything = [*token_futures.values(), *identity_futures.values()]
-    for done, _ in enumerate(as_completed(everything), start=1):
-        if progress:
-            progress(done, len(everything))
-    fetched = []
-    for target in pending:
-        profile = profiles.display_profile(target.profile, environ)
-        token_future = token_futures[target.token_key]
-        identity_future = identity_futures[target.profile]
-        identity = None if identity_future.exception() else identity_future.result()
-        error = token_future.exception()
-        if error is None:
-            token = token_future.result()
-            account = token.account or (identity.account if identity else None)
-            reg = target.registry(account)
-            if reg is not None:
-                fetched.append(
-                    Fetched(
-                        target,
-                        reg,
-                        token.password,
-                        token.expires_at,
-                        identity.arn if identity else None,
-                        account,
-                    )
-                )
-                continue
-            error = EcrLoginError("the caller's account could not be learned")
-        if not isinstance(error, EcrLoginError):
-            raise error  # a bug: the one handler at the top reports it
-        known_account = identity.account if identity else None  # STS may answer where ECR fails
-        results[target] = Result(
-            target.region,
-            profile,
-            "failed",
-            target.registry(known_account),
-            identity.arn if identity else None,
-            error=error.one_line(),
-        )
-    return fetched
-
-
-def password(
-    profile: str | None,
-    region: str | None,
-    *,
-    public: bool = False,
-    calls: AwsCalls | None = None,
-    environ: Mapping[str, str] = os.environ,
-) -> str:
-    """One registry password, for `ecrlogin password` (a drop-in for get-login-password)."""
-    aws_calls = _LazyCalls(calls)
-    try:
-        if public:
-            from ecrlogin.registry import PUBLIC_REGION
-
-            key = TokenKey(profile, PUBLIC_REGION, public=True)
-        else:
-            request = Request(regions=(region,) if region else ())
-            settings = Settings(Path(), Path())
-            (found,) = default_regions(request, settings, aws_calls, environ)(profile)
-            key = TokenKey(profile, found)
-        secret: str = aws_calls().token(key).result().password
-        return secret
-    finally:
-        aws_calls.close()

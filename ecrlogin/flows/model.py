@@ -1,26 +1,89 @@
-"""The core's values: what a run is asked to do (`Settings`) and what came of it (`Result`)."""
+"""The core's values: what a run is asked (`Request`, `Settings`) and what came of it (`Result`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from ecrlogin.flows.targets import Target
-from ecrlogin.identity import profiles
+from ecrlogin.errors import EcrLoginError
 from ecrlogin.registry import Registry
 
 
 @dataclass(frozen=True)
 class Settings:
+    """How a run stores and when it may skip; every path already worked out."""
+
     docker_config: Path
     state_dir: Path
-    to: str = "docker"  # or "daemon": have the Docker daemon check the token first
+    to: str = "docker"  # docker, daemon (have the Docker daemon check the token first), …
     min_ttl: timedelta = timedelta(hours=1)
     force: bool = False
     dry_run: bool = False
+
+    @classmethod
+    def resolve(
+        cls,
+        docker_config: str | None = None,
+        *,
+        to: str = "docker",
+        min_ttl: timedelta = timedelta(hours=1),
+        force: bool = False,
+        dry_run: bool = False,
+        environ: Mapping[str, str] = os.environ,
+    ) -> Settings:
+        """From command-line values: `--docker-config`, else $DOCKER_CONFIG, else ~/.docker; and
+        ecrlogin's state directory ($ECRLOGIN_STATE_DIR, else the platform's own)."""
+        from ecrlogin import state
+        from ecrlogin.sinks import dockerconfig
+
+        return cls(
+            dockerconfig.config_dir(docker_config, environ),
+            state.state_dir(environ),
+            to=to,
+            min_ttl=min_ttl,
+            force=force,
+            dry_run=dry_run,
+        )
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to log in to; registries already parsed (each argument once)."""
+
+    profiles: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    public: bool = False
+    registries: tuple[Registry, ...] = ()
+
+    @property
+    def profiles_or_default(self) -> tuple[str | None, ...]:
+        return self.profiles or (None,)
+
+    @classmethod
+    def from_arguments(
+        cls,
+        *,
+        profiles: tuple[str, ...] = (),
+        regions: tuple[str, ...] = (),
+        accounts: tuple[str, ...] = (),
+        public: bool = False,
+        references: tuple[str, ...] = (),
+    ) -> Request:
+        """Every command-line value checked (UsageError, exit 2) before any AWS call; each
+        registry argument parsed here, once."""
+        from ecrlogin import registry
+
+        return cls(
+            profiles,
+            tuple(registry.check_region(region) for region in regions),
+            tuple(registry.check_account(account) for account in accounts),
+            public,
+            tuple(registry.parse(reference) for reference in references),
+        )
 
 
 @dataclass(frozen=True)
@@ -32,8 +95,12 @@ class Result:
     identity: str | None = None
     expires_at: datetime | None = None
     stored_in: str | None = None
-    error: str | None = None
+    failure: EcrLoginError | None = None  # kept typed; the output layer renders it
     note: str | None = None
+
+    @property
+    def error(self) -> str | None:
+        return self.failure.one_line() if self.failure else None
 
 
 @dataclass(frozen=True)
@@ -44,17 +111,3 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return any(r.status == "failed" for r in self.results)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    target: Target
-    registry: Registry
-    password: str = field(repr=False)
-    expires_at: datetime | None
-    identity: str | None
-    account: str | None
-
-    def result(self, environ: Mapping[str, str], status: str, **fields: Any) -> Result:
-        profile = profiles.display_profile(self.target.profile, environ)
-        return Result(self.target.region, profile, status, self.registry, self.identity, **fields)

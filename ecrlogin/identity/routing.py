@@ -1,9 +1,10 @@
 """Which profile opens which registry: DESIGN v2's rules, first that applies.
 
 1. `-p` on the command line; 2. the project file's `[profiles]` (host, then account); 3. the
-profile `--to helper -p NAME` recorded for the host; 4. AWS_PROFILE; 5. the one profile whose
-`role_arn` or `sso_account_id` names the registry's account (unless the default identity is
-known to be in that account); 6. the default credential chain.
+profile `--to helper -p NAME` recorded for the host; 4. AWS_PROFILE (left to the SDK, which
+reads it itself, after environment keys); 5. the one profile whose `role_arn` or
+`sso_account_id` names the registry's account (unless the default identity is known to be in
+that account); 6. the default credential chain.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def choose(
         return Route(hints.by_account[registry.account], "the project file's [profiles] (account)")
     if registry.host in hints.recorded:
         return Route(hints.recorded[registry.host], "recorded by --to helper -p")
-    if environ.get("AWS_PROFILE"):
-        return Route(environ["AWS_PROFILE"], "AWS_PROFILE")
+    if environ.get("AWS_PROFILE"):  # the SDK's own default picks it up (after env keys)
+        return Route(None, "AWS_PROFILE")
     naming = profiles_naming(registry.account, environ) if registry.account else []
     if len(naming) == 1 and hints.default_account != registry.account:
         return Route(naming[0], f"the only profile whose role or SSO account is {registry.account}")

@@ -46,6 +46,11 @@ class Held:
 
 
 class Sink(Protocol):
+    @property
+    def place(self) -> str:
+        """Where this sink keeps things (a cached record belongs to one place)."""
+        ...
+
     def store(self, credentials: Sequence[Credential]) -> Mapping[str, Stored]:
         """Store every credential; a failing host fails alone (its `Stored.error`)."""
         ...

@@ -9,13 +9,17 @@ from pathlib import Path
 
 from ecrlogin import registry
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.sinks import credstore, dockerconfig
+from ecrlogin.sinks import dockerconfig
 from ecrlogin.sinks.base import Credential, Held, Stored
 
 
 @dataclass(frozen=True)
 class DockerConfigSink:
     config_dir: Path
+
+    @property
+    def place(self) -> str:
+        return str(self.config_dir / dockerconfig.CONFIG_NAME)
 
     def store(self, credentials: Sequence[Credential]) -> dict[str, Stored]:
         """Store every password as `docker login` would; a failing helper fails only its host."""
@@ -34,6 +38,8 @@ class DockerConfigSink:
                 dest = dockerconfig.destination(config, host)
                 try:
                     if dest.helper and not dest.needs_nothing:
+                        from ecrlogin.sinks import credstore
+
                         credstore.erase_secret(dest.helper, host)
                 except EcrLoginError as error:
                     outcome[host] = Stored(host, dest.label, error=error)
@@ -62,6 +68,8 @@ def _store_one(config: dict[str, object], host: str, password: str) -> Stored:
         return Stored(host, dest.label, needs_nothing=True)
     try:
         if dest.helper:
+            from ecrlogin.sinks import credstore  # runs programs: only when a store is named
+
             credstore.store_secret(dest.helper, host, password)
             dockerconfig.set_entry(config, host, {})
         else:

@@ -10,7 +10,7 @@ from awsfakes import ClientError, NoCalls, StubbedSessions
 
 from ecrlogin.aws import sdk
 from ecrlogin.aws.calls import AwsCalls
-from ecrlogin.errors import AwsError, EcrLoginError
+from ecrlogin.errors import AwsError, EcrLoginError, UsageError
 from ecrlogin.flows import allregions
 from ecrlogin.flows.allregions import discover
 from ecrlogin.flows.targets import TokenKey
@@ -32,6 +32,15 @@ def run(
         calls.close()
 
 
+@pytest.mark.parametrize(("include", "exclude"), [(("mars-*",), ()), (("EU-*",), ()), ((), ("*",))])
+def test_globs_that_leave_no_region_are_a_usage_error_naming_the_regions(
+    include: tuple[str, ...], exclude: tuple[str, ...]
+) -> None:
+    with pytest.raises(UsageError, match="leave no region") as refused:
+        run(StubbedSessions(ec2=regions_answer), include=include, exclude=exclude)
+    assert "eu-west-1" in (refused.value.hint or "")
+
+
 @pytest.mark.parametrize(
     ("include", "exclude", "expected"),
     [
@@ -39,7 +48,6 @@ def run(
         (("eu-*",), (), ["eu-central-1", "eu-west-1", "eu-west-2"]),
         (("eu-*", "us-*"), ("*-2",), ["eu-central-1", "eu-west-1", "us-east-1"]),
         ((), ("eu-*", "ap-*"), ["us-east-1", "us-west-2"]),
-        (("mars-*",), (), []),
     ],
 )
 def test_describe_regions_filtered_by_globs(

@@ -16,8 +16,10 @@ from test_output import RESULT_KEYS  # DESIGN.md's keys, in order: one list for 
 
 from ecrlogin import registry
 from ecrlogin.cli.app import cli, main
+from ecrlogin.errors import AwsError
 from ecrlogin.flows import allregions, login
-from ecrlogin.flows.login import Outcome, Result
+from ecrlogin.flows import password as flows_password
+from ecrlogin.flows.model import Outcome, Result
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 OTHER = "210987654321.dkr.ecr.us-east-1.amazonaws.com"
@@ -65,7 +67,9 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
 def discovered(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
 
-    def discover(profiles: Any, calls: Any, likely: Any, **options: Any) -> allregions.Discovery:
+    def discover(
+        profiles: Any, calls: Any, likely: Any, environ: Any, **options: Any
+    ) -> allregions.Discovery:
         assert callable(likely)  # the regions of earlier runs, to order client creation
         seen.append({"profiles": tuple(profiles), **options})
         return allregions.Discovery({p: ["eu-west-1"] for p in profiles}, ("a note",))
@@ -202,6 +206,7 @@ def test_status_options(sandbox: Path, capsys: pytest.CaptureFixture[str]) -> No
                 "expires_at": None,
                 "expired": None,
                 "stored_in": "config.json",
+                "profile_changed": None,
             }
         ]
     }
@@ -231,15 +236,19 @@ def test_logout_named_hosts_only_ecr(sandbox: Path, capsys: pytest.CaptureFixtur
 def test_logout_without_arguments_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "logout")
     assert code == 2
-    assert err == "ecrlogin: error: name the registries to log out of, or pass --all\n"
+    assert err == "ecrlogin: error: name the registries to log out of, or pass --all, -p or -r\n"
 
 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ([], (None, None, False)),
-        (["-p", "prod", "-r", "eu-west-1"], ("prod", "eu-west-1", False)),
-        (["--profile", "prod", "--region", "us-east-1", "--public"], ("prod", "us-east-1", True)),
+        ([], (None, (), None, False)),
+        (["-p", "prod", "-r", "eu-west-1"], ("prod", ("eu-west-1",), None, False)),
+        (
+            ["--profile", "p", "--region", "us-east-1", "--public"],
+            ("p", ("us-east-1",), None, True),
+        ),
+        (["-p", "p", HOST], ("p", (), HOST, False)),
     ],
 )
 def test_password_options(
@@ -250,11 +259,13 @@ def test_password_options(
 ) -> None:
     seen = []
 
-    def password(profile: str | None, region: str | None, *, public: bool = False) -> str:
-        seen.append((profile, region, public))
+    def password(
+        profile: str | None, regions: tuple[str, ...], *, reference: str | None, public: bool
+    ) -> str:
+        seen.append((profile, regions, reference, public))
         return "the-password"
 
-    monkeypatch.setattr(login, "password", password)
+    monkeypatch.setattr(flows_password, "password", password)
     assert run(capsys, "password", *args) == (0, "the-password\n", "")
     assert seen == [expected]
 
@@ -266,12 +277,12 @@ def test_exit_1_when_a_registry_failed(spy: Spy, capsys: pytest.CaptureFixture[s
     spy.outcome = Outcome(
         (
             Result("eu-west-1", "prod", "ok", registry.parse(HOST)),
-            Result("us-east-1", "prod", "failed", error="us-east-1: throttled"),
+            Result("us-east-1", "prod", "failed", failure=AwsError("us-east-1: throttled")),
         )
     )
     code, _, err = run(capsys, "-q", "-r", "eu-west-1", "-r", "us-east-1")
     assert code == 1
-    assert err == "ecrlogin: (own account) us-east-1: us-east-1: throttled\n"
+    assert err == "ecrlogin: (own account) us-east-1: throttled\n"
 
 
 def test_exit_1_for_a_malformed_config(sandbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -457,6 +468,8 @@ def test_debug_output_never_shows_the_password(
 
 
 def test_dry_run_json_end_to_end(sandbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (sandbox / "aws").mkdir()
+    (sandbox / "aws" / "config").write_text("[profile prod]\n")
     code, out, _ = run(
         capsys, "--dry-run", "-o", "json", "-p", "prod", "-r", "eu-west-1", HOST, "--public"
     )

@@ -17,7 +17,9 @@ from ecrlogin.aws.calls import AwsCalls
 from ecrlogin.cli import output
 from ecrlogin.errors import ConfigFileError, DaemonError
 from ecrlogin.flows import deliver, login
-from ecrlogin.flows.targets import Request
+from ecrlogin.flows.deliver import account_key
+from ecrlogin.flows.model import Request
+from ecrlogin.identity.identity import resolve
 from ecrlogin.sinks import dockerconfig
 
 HOST = f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"
@@ -75,6 +77,8 @@ def test_ok_stores_as_docker_login_would(sandbox: Path) -> None:
 
 
 def test_dry_run_calls_nothing_and_writes_nothing(sandbox: Path) -> None:
+    (sandbox / "home" / ".aws").mkdir()
+    (sandbox / "home" / ".aws" / "config").write_text("[profile prod]\nregion = eu-west-1\n")
     request = Request(
         profiles=("prod",), regions=("eu-west-1",), public=True, registries=(registry.parse(HOST),)
     )
@@ -257,7 +261,8 @@ def test_state_records_identity_expiry_fingerprint_never_the_password(sandbox: P
     assert (record.expires_at, record.stored_in) == (EXPIRES, "config.json")
     assert record.fingerprint
     assert len(record.fingerprint) == 16
-    assert state.load(sandbox / "state").account_of("profile:prod") == ACCOUNT
+    key = account_key("profile:prod", record.identity_print or "")
+    assert state.load(sandbox / "state").account_of(key) == ACCOUNT
 
 
 def test_environment_keys_are_their_own_identity_source(sandbox: Path) -> None:
@@ -275,23 +280,6 @@ def test_default_region_from_the_session_and_no_region_at_all(sandbox: Path) -> 
     (failed,) = run(sandbox, Request(profiles=("prod",)), StubbedSessions(None)).results
     assert failed.status == "failed"
     assert "no region set for profile 'prod'" in (failed.error or "")
-
-
-def test_password_returns_the_password() -> None:
-    sessions = StubbedSessions()
-    calls = AwsCalls(session_factory=sessions)
-    try:
-        assert login.password("prod", "eu-west-1", calls=calls, environ={}) == password_for(
-            "prod", "eu-west-1"
-        )
-        assert login.password("prod", None, public=True, calls=calls) == password_for(
-            "prod", "public"
-        )
-        assert login.password("dev", None, calls=calls, environ={}) == password_for(
-            "dev", "eu-west-1"
-        )
-    finally:
-        calls.close()
 
 
 def test_bad_region_in_the_settings_fails_that_profile_without_a_call(sandbox: Path) -> None:
@@ -318,12 +306,14 @@ def test_regions_to_refresh_are_those_stored_before_and_not_cached(sandbox: Path
     (sandbox / "docker").mkdir()
     (sandbox / "docker" / "config.json").write_text(json.dumps(config))
     expiry = {"eu-west-1": NOW - timedelta(hours=1), "us-east-1": NOW + timedelta(hours=11)}
+    who = resolve("p", {})
+    place = str(sandbox / "docker" / "config.json")
     records = [
         state.Record(host, "profile:p", "p", ACCOUNT, region, None, expiry[region], "config.json",
-                     dockerconfig.fingerprint(config, host))
+                     dockerconfig.fingerprint(config, host), who.fingerprint, place)
         for region, host in hosts.items()
     ]  # fmt: skip
-    state.remember(settings.state_dir, records, {"profile:p": ACCOUNT})
+    state.remember(settings.state_dir, records, {account_key(who.source, who.fingerprint): ACCOUNT})
 
     def refresh(settings: login.Settings, profile: str) -> set[str]:
         return login.regions_to_refresh(settings, environ={}, clock=lambda: NOW)(profile)

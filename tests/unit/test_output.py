@@ -9,8 +9,10 @@ import pytest
 
 from ecrlogin import registry
 from ecrlogin.cli import output
-from ecrlogin.flows.login import Outcome, Result
-from ecrlogin.flows.manage import Removal, StatusRow
+from ecrlogin.errors import AwsError
+from ecrlogin.flows.logout import Removal
+from ecrlogin.flows.model import Outcome, Result
+from ecrlogin.flows.status import StatusReport, StatusRow
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -24,7 +26,9 @@ OK = Result(
     NOW + timedelta(hours=11, minutes=58),
     "config.json",
 )
-FAILED = Result("us-east-1", "prod", "failed", error="us-east-1: access denied (grant it)")
+FAILED = Result(
+    "us-east-1", "prod", "failed", failure=AwsError("us-east-1: access denied (grant it)")
+)
 RESULT_KEYS = [
     "registry",
     "account",
@@ -71,7 +75,7 @@ def test_result_json_of_public_and_of_unknown_registry() -> None:
     )
     assert public["public"] is True
     assert public["expires_at"] is None
-    failed = output.result_json(Result("", "ghost", "failed", error="unknown profile"))
+    failed = output.result_json(Result("", "ghost", "failed", failure=AwsError("unknown profile")))
     assert list(failed) == RESULT_KEYS
     assert (failed["registry"], failed["region"], failed["error"]) == (
         None,
@@ -83,7 +87,15 @@ def test_result_json_of_public_and_of_unknown_registry() -> None:
 def test_status_json_keys() -> None:
     row = StatusRow(HOST, "prod", ARN, NOW, True, "credsStore:pass")
     data = output.status_json(row)
-    assert list(data) == ["registry", "profile", "identity", "expires_at", "expired", "stored_in"]
+    assert list(data)[:6] == [
+        "registry",
+        "profile",
+        "identity",
+        "expires_at",
+        "expired",
+        "stored_in",
+    ]
+    assert data["profile_changed"] is None  # a key added by version 2
     assert data["expires_at"] == "2030-01-01T12:00:00Z"
     assert data["expired"] is True
 
@@ -158,7 +170,7 @@ def test_json_goes_to_stdout_and_parses(capsys: pytest.CaptureFixture[str]) -> N
     data = json.loads(out)
     assert [r["status"] for r in data["results"]] == ["ok", "failed"]
     assert err.splitlines() == [
-        "ecrlogin: (own account) us-east-1: us-east-1: access denied (grant it)",
+        "ecrlogin: (own account) us-east-1: access denied (grant it)",
         "ecrlogin: note: a note",
     ]
 
@@ -172,12 +184,12 @@ def test_quiet_prints_nothing_on_success(capsys: pytest.CaptureFixture[str]) -> 
 def test_failures_go_to_stderr_one_line_each_even_quiet(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    other = Result("", "ghost", "failed", error="unknown AWS profile 'ghost'")
+    other = Result("", "ghost", "failed", failure=AwsError("unknown AWS profile 'ghost'"))
     output.print_login(Outcome((OK, FAILED, other)), fmt="table", quiet=True, now=NOW)
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines() == [
-        "ecrlogin: (own account) us-east-1: us-east-1: access denied (grant it)",
+        "ecrlogin: (own account) us-east-1: access denied (grant it)",
         "ecrlogin: profile ghost: unknown AWS profile 'ghost'",
     ]
 
@@ -194,14 +206,14 @@ def test_notes_go_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_status_table_and_empty(capsys: pytest.CaptureFixture[str]) -> None:
     rows = [StatusRow(HOST, "prod", ARN, NOW - timedelta(minutes=5), True, "config.json")]
-    output.print_status(rows, fmt="table", now=NOW)
+    output.print_status(StatusReport(tuple(rows)), fmt="table", now=NOW)
     out = capsys.readouterr().out
     assert HOST in out
     assert "expired" in out
     assert "5m ago" in out
-    output.print_status([], fmt="table", now=NOW)
+    output.print_status(StatusReport(()), fmt="table", now=NOW)
     assert "No ECR registries" in capsys.readouterr().out
-    output.print_status(rows, fmt="json", now=NOW)
+    output.print_status(StatusReport(tuple(rows)), fmt="json", now=NOW)
     assert json.loads(capsys.readouterr().out)["registries"][0]["registry"] == HOST
 
 

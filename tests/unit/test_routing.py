@@ -41,11 +41,11 @@ def environ(sandbox: Path) -> dict[str, str]:
         ({"explicit": None}, "by-host", "(host)"),
         ({"explicit": None, "by_host": {}}, "by-account", "(account)"),
         ({"explicit": None, "by_host": {}, "by_account": {}}, "recorded", "--to helper"),
-        ({"explicit": None, "by_host": {}, "by_account": {}, "recorded": {}}, "env", "AWS_PROFILE"),
+        ({"explicit": None, "by_host": {}, "by_account": {}, "recorded": {}}, None, "AWS_PROFILE"),
     ],
 )
 def test_first_rule_that_applies_wins(
-    environ: dict[str, str], drop: dict[str, object], expected: str, rule: str
+    environ: dict[str, str], drop: dict[str, object], expected: str | None, rule: str
 ) -> None:
     hints = Hints(**{**FULL.__dict__, **drop})  # type: ignore[arg-type]
     route = choose(parse(HOST), hints, environ)

@@ -1,4 +1,4 @@
-"""manage: `status` of the ECR registries in the Docker config, and `logout` touching only them."""
+"""flows.status: every ECR registry ecrlogin can see, with what it knows of each token."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from fakehelper import FakeHelper, install
 
 from ecrlogin import state
-from ecrlogin.flows import manage
-from ecrlogin.flows.manage import Removal, StatusRow
+from ecrlogin.flows.model import Settings
+from ecrlogin.flows.status import StatusRow, status
 from ecrlogin.sinks import dockerconfig
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -48,7 +48,9 @@ CONFIG: dict[str, Any] = {
 }
 
 
-def record(host: str, config: dict[str, Any], expires: datetime, **changes: Any) -> state.Record:
+def record(
+    host: str, config: dict[str, Any], expires: datetime, docker_dir: Path, **changes: Any
+) -> state.Record:
     fields: dict[str, Any] = {
         "host": host,
         "source": "profile:prod",
@@ -59,6 +61,7 @@ def record(host: str, config: dict[str, Any], expires: datetime, **changes: Any)
         "expires_at": expires,
         "stored_in": dockerconfig.destination(config, host).label,
         "fingerprint": dockerconfig.fingerprint(config, host),
+        "place": str(docker_dir / "config.json"),
     }
     return state.Record(**{**fields, **changes})
 
@@ -73,10 +76,12 @@ def dirs(sandbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tupl
     state.remember(
         state_dir,
         [
-            record(GOOD, CONFIG, NOW + timedelta(hours=11)),
-            record(REWRITTEN, before_rewrite, NOW + timedelta(hours=11)),
-            record(EXPIRED, CONFIG, NOW - timedelta(minutes=1), profile="old"),
-            record(HELPED, CONFIG, NOW + timedelta(hours=1), profile=None, source="key:abc"),
+            record(GOOD, CONFIG, NOW + timedelta(hours=11), docker_dir),
+            record(REWRITTEN, before_rewrite, NOW + timedelta(hours=11), docker_dir),
+            record(EXPIRED, CONFIG, NOW - timedelta(minutes=1), docker_dir, profile="old"),
+            record(
+                HELPED, CONFIG, NOW + timedelta(hours=1), docker_dir, profile=None, source="key:abc"
+            ),
         ],
         {},
     )
@@ -91,9 +96,12 @@ def helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeHelper:
     return fake
 
 
+def rows(docker_dir: Path, state_dir: Path, now: datetime) -> list[StatusRow]:
+    return list(status(Settings(docker_dir, state_dir), clock=lambda: now, environ={}).rows)
+
+
 def test_status_lists_only_ecr_hosts_with_what_ecrlogin_knows(dirs: tuple[Path, Path]) -> None:
-    rows = manage.status(*dirs, NOW)
-    assert rows == [
+    assert rows(*dirs, NOW) == [
         StatusRow(GOOD, "prod", ARN, NOW + timedelta(hours=11), False, "config.json"),
         StatusRow(REWRITTEN, None, None, None, None, "config.json"),
         StatusRow(EXPIRED, "old", ARN, NOW - timedelta(minutes=1), True, "config.json"),
@@ -108,94 +116,27 @@ def test_status_forgets_an_entry_rewritten_since(dirs: tuple[Path, Path]) -> Non
     docker_dir, state_dir = dirs
     with dockerconfig.editing(docker_dir) as config:
         dockerconfig.set_entry(config, GOOD, auth("docker-login-by-hand"))
-    (good,) = [r for r in manage.status(docker_dir, state_dir, NOW) if r.registry == GOOD]
+    (good,) = [r for r in rows(docker_dir, state_dir, NOW) if r.registry == GOOD]
     assert (good.profile, good.identity, good.expires_at, good.expired) == (None,) * 4
 
 
 def test_status_takes_the_latest_of_several_matching_records(dirs: tuple[Path, Path]) -> None:
     docker_dir, state_dir = dirs
-    later = record(GOOD, CONFIG, NOW + timedelta(hours=30), source="profile:dev", profile="dev")
+    later = record(
+        GOOD, CONFIG, NOW + timedelta(hours=30), docker_dir, source="profile:dev", profile="dev"
+    )
     state.remember(state_dir, [later], {})
-    (good,) = [r for r in manage.status(docker_dir, state_dir, NOW) if r.registry == GOOD]
+    (good,) = [r for r in rows(docker_dir, state_dir, NOW) if r.registry == GOOD]
     assert (good.profile, good.expires_at) == ("dev", NOW + timedelta(hours=30))
 
 
 def test_status_marks_a_token_expiring_exactly_now_as_expired(dirs: tuple[Path, Path]) -> None:
     docker_dir, state_dir = dirs
     (good,) = [
-        r
-        for r in manage.status(docker_dir, state_dir, NOW + timedelta(hours=11))
-        if r.registry == GOOD
+        r for r in rows(docker_dir, state_dir, NOW + timedelta(hours=11)) if r.registry == GOOD
     ]
     assert good.expired is True
 
 
 def test_status_of_an_empty_docker_config(sandbox: Path) -> None:
-    assert manage.status(sandbox / "docker", sandbox / "state", NOW) == []
-
-
-def other_keys(config: dict[str, Any], removed: set[str]) -> dict[str, Any]:
-    kept = copy.deepcopy(config)
-    kept["auths"] = {k: v for k, v in kept["auths"].items() if k not in removed}
-    return kept
-
-
-def test_logout_of_one_host_keeps_everything_else(dirs: tuple[Path, Path]) -> None:
-    docker_dir, state_dir = dirs
-    removals = manage.logout(docker_dir, state_dir, [GOOD], everything=False)
-    assert removals == [Removal(GOOD, removed=True, stored_in="config.json")]
-    assert dockerconfig.load(docker_dir) == other_keys(CONFIG, {GOOD})
-    known = state.load(state_dir)
-    assert known.for_host(GOOD) == []
-    assert len(known.for_host(EXPIRED)) == 1
-
-
-def test_logout_of_a_host_in_a_helper_erases_it_there(
-    dirs: tuple[Path, Path], helper: FakeHelper
-) -> None:
-    removals = manage.logout(*dirs, [HELPED], everything=False)
-    assert removals == [Removal(HELPED, removed=True, stored_in="credHelpers:fake")]
-    assert set(helper.secrets()) == {"gcr.io"}
-    assert dockerconfig.load(dirs[0]) == other_keys(CONFIG, {HELPED})
-
-
-def test_logout_of_a_host_that_is_not_there(dirs: tuple[Path, Path]) -> None:
-    absent = "999999999999.dkr.ecr.eu-west-1.amazonaws.com"
-    path = dirs[0] / "config.json"
-    before = path.read_bytes()
-    assert manage.logout(*dirs, [absent], everything=False) == [Removal(absent, removed=False)]
-    assert path.read_bytes() == before
-
-
-def test_logout_all_touches_only_ecr_hosts(dirs: tuple[Path, Path], helper: FakeHelper) -> None:
-    docker_dir, state_dir = dirs
-    removals = manage.logout(docker_dir, state_dir, [], everything=True)
-    by_host = {r.registry: r for r in removals}
-    assert set(by_host) == {GOOD, REWRITTEN, EXPIRED, UNKNOWN, "public.ecr.aws", HELPED, ECR_LOGIN}
-    assert all(r.removed for h, r in by_host.items() if h != ECR_LOGIN)
-    assert by_host[ECR_LOGIN] == Removal(ECR_LOGIN, removed=False)
-    ecr_keys = {GOOD, REWRITTEN, EXPIRED, f"https://{UNKNOWN}", "public.ecr.aws", HELPED}
-    assert dockerconfig.load(docker_dir) == other_keys(CONFIG, ecr_keys)
-    assert set(helper.secrets()) == {"gcr.io"}
-    assert state.load(state_dir).records == ()
-
-
-def test_logout_all_with_no_ecr_host_writes_nothing(sandbox: Path) -> None:
-    docker_dir = sandbox / "docker"
-    docker_dir.mkdir()
-    path = docker_dir / "config.json"
-    path.write_text(json.dumps({"auths": {"ghcr.io": {}}}))
-    before = (path.read_bytes(), path.stat().st_mtime_ns)
-    assert manage.logout(docker_dir, sandbox / "state", [], everything=True) == []
-    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
-
-
-def test_logout_reports_a_failing_helper_as_an_error(
-    dirs: tuple[Path, Path], helper: FakeHelper
-) -> None:
-    helper.behave(fail="The user keychain is locked.")
-    (removal,) = manage.logout(*dirs, [HELPED], everything=False)
-    assert removal.removed is False
-    assert removal.error is not None
-    assert "unlock" in removal.error
-    assert HELPED in dockerconfig.load(dirs[0])["auths"]
+    assert rows(sandbox / "docker", sandbox / "state", NOW) == []

@@ -1,0 +1,37 @@
+"""The run's `AwsCalls`, made on first use: the cached no-op never needs one (nor its threads and
+botocore's error types)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ecrlogin.aws.calls import AwsCalls
+
+
+class LazyCalls:
+    def __init__(self, given: Any = None) -> None:
+        self._given: AwsCalls | None = given
+        self._made: AwsCalls | None = None
+
+    def __call__(self) -> AwsCalls:
+        if self._given is not None:
+            return self._given
+        if self._made is None:
+            from ecrlogin.aws.calls import AwsCalls
+
+            self._made = AwsCalls()
+        return self._made
+
+    def __enter__(self) -> LazyCalls:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._made is not None:  # what the caller gave, the caller closes
+            self._made.close()

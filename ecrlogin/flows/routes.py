@@ -1,0 +1,74 @@
+"""Who opens what: profiles resolved once into identities, and the registries named in a run
+routed to a profile by DESIGN v2's rules when no -p was given."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from ecrlogin import state
+from ecrlogin.errors import AwsError
+from ecrlogin.flows.deliver import account_key
+from ecrlogin.flows.model import Request, Result
+from ecrlogin.flows.targets import Target, routed
+from ecrlogin.identity import profiles, routing
+from ecrlogin.identity.identity import Identity, resolve
+
+log = logging.getLogger("ecrlogin")
+
+
+def identities(
+    request: Request, environ: Mapping[str, str], *, check_files: bool = False
+) -> tuple[list[Identity], list[Result]]:
+    """Each profile of the run as an Identity.
+
+    With `check_files` (--dry-run, which makes no session), a profile missing from the AWS
+    files fails on its own row; otherwise botocore's own session does that check.
+    """
+    found, failures = [], []
+    known = profiles.known_profiles(environ) if check_files else []
+    for profile in request.profiles_or_default:
+        identity = resolve(profile, environ)
+        name = identity.shown
+        if check_files and name not in (None, "default", *known):
+            failures.append(Result("", name, "failed", failure=unknown_profile(name, known)))
+            continue
+        found.append(identity)
+    return found, failures
+
+
+def unknown_profile(name: str | None, known: Sequence[str]) -> AwsError:
+    from ecrlogin.aws.sdk import unknown_profile as unknown
+
+    return unknown(name or "", known)
+
+
+def route(
+    targets: Sequence[Target],
+    request: Request,
+    known: state.State,
+    environ: Mapping[str, str],
+    hints: routing.Hints | None = None,
+) -> tuple[list[Target], list[str]]:
+    """Without -p, each registry named in the run gets the profile the rules choose for it."""
+    if request.profiles:
+        return list(targets), []
+    named = {r.host for r in request.registries if not r.public}
+    default = resolve(None, environ)
+    base = hints or routing.Hints()
+    default_account = known.account_of(account_key(default.source, default.fingerprint))
+    rules = routing.Hints(
+        base.explicit, base.by_host, base.by_account, base.recorded, default_account
+    )
+    out, notes = [], []
+    for target in targets:
+        if target.named is None or target.named.host not in named:
+            out.append(target)
+            continue
+        chosen = routing.choose(target.named, rules, environ)
+        identity = resolve(chosen.profile, environ) if chosen.profile else target.identity
+        log.info("%s: profile %s (%s)", target.named.host, identity.shown or "-", chosen.rule)
+        out.append(routed(target, identity, chosen.rule))
+        if chosen.note:
+            notes.append(f"{target.named.host}: {chosen.note}")
+    return list(dict.fromkeys(out)), list(dict.fromkeys(notes))

@@ -1,0 +1,96 @@
+"""`ecrlogin status`: every ECR registry where ecrlogin stores, who, and until when."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ecrlogin import registry, state
+from ecrlogin.flows.model import Settings
+from ecrlogin.identity.identity import fingerprint
+from ecrlogin.sinks.base import Held
+from ecrlogin.sinks.choose import every_place
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    registry: str
+    profile: str | None
+    identity: str | None
+    expires_at: datetime | None
+    expired: bool | None
+    stored_in: str
+    profile_changed: bool | None = None  # the profile's definition changed since the fetch
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    rows: tuple[StatusRow, ...]
+    failing: tuple[str, ...] = ()  # with --check: the registries that fail it
+
+
+@dataclass(frozen=True)
+class StatusQuery:
+    profiles: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    check: bool = False
+    min_ttl: timedelta = timedelta(0)
+
+
+def status(
+    settings: Settings,
+    query: StatusQuery = StatusQuery(),
+    *,
+    clock: Callable[[], datetime],
+    environ: Mapping[str, str] = os.environ,
+) -> StatusReport:
+    now = clock()
+    known = state.load(settings.state_dir)
+    rows = []
+    for sink in every_place(settings.docker_config, environ):
+        for held in sink.held().values():
+            rows.append(_row(held, known.for_host(held.host), sink.place, now, environ))
+    rows = [row for row in rows if _wanted(row, query)]
+    failing = tuple(r.registry for r in rows if query.check and _fails(r, now, query.min_ttl))
+    return StatusReport(tuple(rows), failing)
+
+
+def _row(
+    held: Held,
+    records: Sequence[state.Record],
+    place: str,
+    now: datetime,
+    environ: Mapping[str, str],
+) -> StatusRow:
+    mine = [r for r in records if r.place == place and r.fingerprint == held.fingerprint]
+    record = max(mine, key=lambda r: r.expires_at or now, default=None)
+    if record is None:
+        return StatusRow(held.host, None, None, None, None, held.stored_in)
+    expires = record.expires_at
+    changed = None
+    if record.identity_print is not None:
+        changed = fingerprint(record.source, environ) != record.identity_print
+    return StatusRow(
+        held.host,
+        record.profile,
+        record.identity,
+        expires,
+        None if expires is None else expires <= now,
+        held.stored_in,
+        changed,
+    )
+
+
+def _wanted(row: StatusRow, query: StatusQuery) -> bool:
+    if query.profiles and row.profile not in query.profiles:
+        return False
+    return not query.regions or registry.parse(row.registry).region in query.regions
+
+
+def _fails(row: StatusRow, now: datetime, min_ttl: timedelta) -> bool:
+    """Expired, unknown to ecrlogin (no expiry: nothing to rely on), or too close to expiry."""
+    if row.stored_in == "credHelpers:ecr-login":
+        return False  # that helper fetches its own tokens
+    return row.expires_at is None or row.expires_at - now < min_ttl or bool(row.expired)
