@@ -33,14 +33,15 @@ class DefaultToLogin(click.Group):
     """Routes `ecrlogin [OPTIONS] [COMMAND] ...` to COMMAND, or to `login` when none is named."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if ctx.resilient_parsing:  # shell completion: let click see the words as typed
-            return super().parse_args(ctx, args)
+        completing = ctx.resilient_parsing  # shell completion: words typed so far
+        if completing and not args:
+            return super().parse_args(ctx, args)  # complete the command names themselves
         if not args or args[0] not in ("-h", "--help", "--version"):
-            args = route(args, set(self.commands))
+            args = route(args, set(self.commands), refuse_typos=not completing)
         return super().parse_args(ctx, args)
 
 
-def route(args: list[str], commands: set[str]) -> list[str]:
+def route(args: list[str], commands: set[str], *, refuse_typos: bool = True) -> list[str]:
     """Move the first positional word to the front if it names a command; else prepend login.
 
     A first word that is no registry (no dot) but close to a command is a typo: `statu`.
@@ -56,7 +57,8 @@ def route(args: list[str], commands: set[str]) -> list[str]:
         else:
             if word in commands:
                 return [word, *args[:index], *args[index + 1 :]]
-            _refuse_typo(word, commands)
+            if refuse_typos:
+                _refuse_typo(word, commands)
             break
     return ["login", *args]
 
@@ -165,16 +167,15 @@ def _refuse_typo(word: str, commands: set[str]) -> None:
 
 
 def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    from ecrlogin.identity.profiles import known_profiles
+    from ecrlogin.flows.completion import profile_names
 
-    return [name for name in known_profiles() if name.startswith(incomplete)]
+    return profile_names(incomplete)
 
 
 def _complete_regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    from ecrlogin import registry
+    from ecrlogin.flows.completion import region_names
 
-    names = sorted({r for p in registry.partitions() for r in p.regions})
-    return [name for name in names if name.startswith(incomplete)]
+    return region_names(incomplete)
 
 
 def profile_option(*, multiple: bool = False, help: str) -> Callable[[F], F]:

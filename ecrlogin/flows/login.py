@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
@@ -25,6 +25,7 @@ from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import open_sink
 
 Clock = Callable[[], datetime]
+TOKEN_LIFE = timedelta(hours=12)  # what GetAuthorizationToken grants
 RegionsOf = Callable[[str | None], Sequence[str]]
 log = logging.getLogger("ecrlogin")
 
@@ -83,7 +84,16 @@ def login(
     results = {**decided, **failed, **delivered.results}
     ordered = _one_per_host([results[t] for t in targets])
     extra = [warning] if warning else []
+    if settings.min_ttl > TOKEN_LIFE:
+        extra.append(
+            f"ECR tokens last 12h: --min-ttl {_hours(settings.min_ttl)} fetches on every run"
+        )
     return Outcome((*failures, *ordered), (*notes, *route_notes, *extra))
+
+
+def _hours(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
 
 
 def decide(
