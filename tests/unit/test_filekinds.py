@@ -38,7 +38,7 @@ def test_a_folder_scan_reads_files_by_name(name: str, kind: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("Dockerfile-prod", "dockerfile"), ("build.containerfile.txt", "dockerfile"), ("x.json", None)],
+    [("Dockerfile-prod", "dockerfile"), ("my.containerfile.txt", "dockerfile"), ("x.json", None)],
 )
 def test_a_named_file_may_be_any_dockerfile_name(name: str, kind: str | None) -> None:
     assert kind_of_named_file(name) == kind
