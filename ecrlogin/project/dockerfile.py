@@ -15,13 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ecrlogin.project.found import ImageReference, SyntaxProblem
+from ecrlogin.project.variables import Scope, substitute
 
-Scope = Mapping[str, str | None]  # ARG name -> its value; None: declared without a default
-
-_VARIABLE = re.compile(
-    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
-    r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
-)
 _HEREDOC = re.compile(
     r"<<(?P<dash>-?)\s*(?P<quote>[\"']?)(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?P=quote)"
 )
@@ -32,29 +27,6 @@ def images_in_dockerfile(text: str) -> tuple[ImageReference, ...]:
 
     structure = DockerfileParser(fileobj=io.StringIO(text)).structure
     return tuple(_images(_without_heredoc_bodies(structure, text.split("\n"))))
-
-
-def substitute(word: str, scope: Scope) -> str:
-    """`word` with `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alt}` replaced from `scope`.
-
-    A variable that has no value is left as written, so that the caller can tell.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        name = match["braced"] or match["bare"]
-        value = scope.get(name)
-        op, alternative = match["op"], substitute(match["word"] or "", scope)
-        if op is None:
-            return value if value is not None else match[0]
-        if op == ":-":
-            return value if value else alternative
-        if op == "-":
-            return value if value is not None else alternative
-        if op == ":+":
-            return alternative if value else ""
-        return alternative if value is not None else ""  # "+"
-
-    return _VARIABLE.sub(replace, word)
 
 
 def _images(instructions: Iterable[Mapping[str, Any]]) -> Iterator[ImageReference]:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from ecrlogin.project.dockerfile import images_in_dockerfile, substitute
+from ecrlogin.project.dockerfile import images_in_dockerfile
 from ecrlogin.project.found import SyntaxProblem
 
 ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -36,7 +36,7 @@ def references(text: str) -> list[str]:
             ["a", f"{ECR}/t:1"],
         ),
         (
-            f"FROM a AS b\nRUN --mount=type=bind,from=b,target=/s --mount=from={ECR}/c,target=/c x\n",
+            f"FROM a AS b\nRUN --mount=type=bind,from=b,target=/s --mount=from={ECR}/c,target=/c\n",
             ["a", f"{ECR}/c"],
         ),
         (
@@ -60,20 +60,6 @@ def test_a_from_without_an_image_is_a_syntax_problem_with_its_line() -> None:
     with pytest.raises(SyntaxProblem, match="FROM names no image") as caught:
         images_in_dockerfile("FROM a\nFROM --platform=linux/amd64\n")
     assert caught.value.line == 2
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"),
-    [
-        ("${A}/${B}", "a/${B}"),
-        ("${EMPTY:-d}|${EMPTY-d}|${NONE-d}", "d||d"),
-        ("${A:+alt}|${EMPTY:+alt}|${EMPTY+alt}", "alt||alt"),
-        ("$A$A", "aa"),
-        ("${A:?must be set}", "${A:?must be set}"),  # not an ARG form: left alone
-    ],
-)
-def test_substitute(word: str, expected: str) -> None:
-    assert substitute(word, {"A": "a", "EMPTY": "", "NONE": None}) == expected
 
 
 def test_ten_thousand_from_lines_are_read_in_bounded_time() -> None:
