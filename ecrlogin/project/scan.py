@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ecrlogin.errors import UsageError
 from ecrlogin.project.filekinds import FileKind, kind_of, kind_of_named_file, skips_folder
 from ecrlogin.project.found import FoundRegistry, ImageReference, ScanError, SyntaxProblem
+from ecrlogin.project.variables import substitute
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # far above any real Dockerfile or manifest
 _HINT = "fix the file, or leave it out of --from / the project file's `from`"
@@ -39,23 +40,44 @@ def scan(
     *,
     base: Path | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    environ: Mapping[str, str] | None = None,
+    public: bool = False,
 ) -> ScanResult:
     """The ECR registries used by the given files and folders, deduplicated by host.
 
     base: relative paths are taken from it, and sources are shown relative to it (default:
     the current directory; the project file's folder for its `from`).
+    environ: what compose files' `${VARIABLE}`s stand for, as `docker compose` would take them
+    (default: this process's environment).
+    public: also give `public.ecr.aws`; by default its images are passed by with a note, since
+    they pull without a login and a login to ECR Public needs permissions a project may lack.
     """
     base = base or Path.cwd()
+    environ = os.environ if environ is None else environ
     notes: list[str] = []
     by_host: dict[str, FoundRegistry] = {}
+    passed_public = False  # noted once, not for every public image
     for named in paths:
         for file in _files(base / named, notes, max_file_bytes):
             source = _shown(file.path, base)
-            for image in _images(file, source, max_file_bytes):
+            for image in _images(file, source, max_file_bytes, environ):
                 found = _registry(image, source, notes)
-                if found is not None:
-                    by_host.setdefault(found.registry.host, found)
+                if found is None or found.registry.host in by_host:
+                    continue
+                if found.registry.public and not public:
+                    if not passed_public:
+                        notes.append(_public_note(found))
+                    passed_public = True
+                    continue
+                by_host[found.registry.host] = found
     return ScanResult(tuple(by_host.values()), tuple(notes))
+
+
+def _public_note(found: FoundRegistry) -> str:
+    return (
+        f"{found.where()}: {found.reference!r} skipped: public.ecr.aws pulls without a login "
+        "(log in with --public, or list it in the project file's `registries`)"
+    )
 
 
 def _files(path: Path, notes: list[str], max_file_bytes: int) -> Iterator[_File]:
@@ -125,13 +147,19 @@ def _entry(
     return _File(path, kind)
 
 
-def _images(file: _File, source: str, max_file_bytes: int) -> tuple[ImageReference, ...]:
+def _images(
+    file: _File, source: str, max_file_bytes: int, environ: Mapping[str, str]
+) -> tuple[ImageReference, ...]:
     text = _read_text(file.path, source, max_file_bytes)
     try:
-        return _READERS[file.kind](text)
+        images = _READERS[file.kind](text)
     except SyntaxProblem as problem:
         at = f"{source}:{problem.line}" if problem.line else source
         raise ScanError(f"{at}: cannot be parsed: {problem.message}", _HINT) from None
+    if file.kind != "compose":
+        return images
+    # compose interpolates ${VARIABLE} and ${VARIABLE:-default} from the environment
+    return tuple(ImageReference(substitute(i.reference, environ), i.line) for i in images)
 
 
 def _read_text(path: Path, source: str, max_file_bytes: int) -> str:

@@ -92,6 +92,23 @@ def test_an_image_whose_host_holds_a_variable_is_skipped_with_a_note(
     assert result.notes[0].startswith(f"k8s.yaml:1: {image!r} skipped")
 
 
+def test_compose_variables_come_from_the_environment_or_their_defaults(tmp_path: Path) -> None:
+    services = {"a": "${REG}/a", "b": f"${{UNSET:-{B}}}/b", "c": "${UNSET}/c", "d": "$REG/d:${TAG}"}
+    lines = "".join(f"  {name}:\n    image: {image}\n" for name, image in services.items())
+    write(tmp_path, {"compose.yaml": f"services:\n{lines}"})
+    result = scan(["compose.yaml"], base=tmp_path, environ={"REG": A})
+    assert [(f.reference, f.line) for f in result.registries] == [(f"{A}/a", 3), (f"{B}/b", 5)]
+    assert [note.split(" skipped")[0] for note in result.notes] == ["compose.yaml:7: '${UNSET}/c'"]
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_public_ecr_is_given_only_when_asked(tmp_path: Path, public: bool) -> None:
+    write(tmp_path, {"Dockerfile": "FROM public.ecr.aws/lambda/python:3\nFROM public.ecr.aws/x\n"})
+    result = scan([tmp_path], base=tmp_path, public=public)
+    assert [f.registry.host for f in result.registries] == (["public.ecr.aws"] if public else [])
+    assert len(result.notes) == (0 if public else 1)
+
+
 def test_symlink_loops_end_and_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
     write(tmp_path, {"app/compose.yaml": f"services:\n  web:\n    image: {A}/web\n"})
     (tmp_path / "app" / "up").symlink_to("..")
