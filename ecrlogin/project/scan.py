@@ -35,6 +35,18 @@ class _File:
     kind: FileKind
 
 
+@dataclass(frozen=True)
+class _Walk:
+    """What every step of a walk needs: where sources are shown from, the notes, the limit."""
+
+    base: Path
+    notes: list[str]
+    max_file_bytes: int
+
+    def note(self, path: Path, why: str) -> None:
+        self.notes.append(f"{_shown(path, self.base)}: skipped, {why}")
+
+
 def scan(
     paths: Iterable[Path | str],
     *,
@@ -58,7 +70,7 @@ def scan(
     by_host: dict[str, FoundRegistry] = {}
     passed_public = False  # noted once, not for every public image
     for named in paths:
-        for file in _files(base / named, notes, max_file_bytes):
+        for file in _files(base / named, _Walk(base, notes, max_file_bytes)):
             source = _shown(file.path, base)
             for image in _images(file, source, max_file_bytes, environ):
                 found = _registry(image, source, notes)
@@ -80,7 +92,7 @@ def _public_note(found: FoundRegistry) -> str:
     )
 
 
-def _files(path: Path, notes: list[str], max_file_bytes: int) -> Iterator[_File]:
+def _files(path: Path, walk: _Walk) -> Iterator[_File]:
     try:
         info = path.stat()
     except OSError as error:
@@ -88,7 +100,7 @@ def _files(path: Path, notes: list[str], max_file_bytes: int) -> Iterator[_File]
             f"{path}: {error.strerror or error}", "check the path given to scan"
         ) from None
     if stat.S_ISDIR(info.st_mode):
-        yield from _walk(path, notes, max_file_bytes)
+        yield from _walk(path, walk)
         return
     kind = kind_of_named_file(path.name)
     if not stat.S_ISREG(info.st_mode) or kind is None:
@@ -96,12 +108,12 @@ def _files(path: Path, notes: list[str], max_file_bytes: int) -> Iterator[_File]
             f"{path}: not a Dockerfile, Containerfile, compose file or YAML file",
             "name a Dockerfile, *.Dockerfile, Containerfile, compose.yaml or *.yaml, or a folder",
         )
-    if info.st_size > max_file_bytes:
-        raise ScanError(f"{path}: larger than {_size(max_file_bytes)}, not scanned", _HINT)
+    if info.st_size > walk.max_file_bytes:
+        raise ScanError(f"{path}: larger than {_size(walk.max_file_bytes)}, not scanned", _HINT)
     yield _File(path, kind)
 
 
-def _walk(root: Path, notes: list[str], max_file_bytes: int) -> Iterator[_File]:
+def _walk(root: Path, walk: _Walk) -> Iterator[_File]:
     pending = [root]  # an explicit stack: a deep tree cannot exhaust Python's recursion
     while pending:
         folder = pending.pop()
@@ -109,12 +121,12 @@ def _walk(root: Path, notes: list[str], max_file_bytes: int) -> Iterator[_File]:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
-            notes.append(f"{folder}: skipped, {error.strerror or error}")
+            walk.note(folder, error.strerror or str(error))
             continue
         subfolders: list[Path] = []
         helm_chart = any(entry.name == "Chart.yaml" for entry in entries)
         for entry in entries:
-            file = _entry(entry, notes, max_file_bytes, helm_chart=helm_chart)
+            file = _entry(entry, walk, helm_chart=helm_chart)
             if isinstance(file, _File):
                 yield file
             elif file is not None:
@@ -122,9 +134,7 @@ def _walk(root: Path, notes: list[str], max_file_bytes: int) -> Iterator[_File]:
         pending.extend(reversed(subfolders))  # visit in name order
 
 
-def _entry(
-    entry: os.DirEntry[str], notes: list[str], max_file_bytes: int, *, helm_chart: bool
-) -> _File | Path | None:
+def _entry(entry: os.DirEntry[str], walk: _Walk, *, helm_chart: bool) -> _File | Path | None:
     """A file to read, a folder to enter, or None to pass by."""
     path = Path(entry.path)
     try:
@@ -133,16 +143,16 @@ def _entry(
             skipped = skips_folder(entry.name) or (helm_chart and entry.name == "templates")
             return None if skipped else path
         if entry.is_symlink() and entry.is_dir():
-            notes.append(f"{path}: skipped, a symlinked folder is not followed")
+            walk.note(path, "a symlinked folder is not followed")
             return None
         kind = kind_of(entry.name)
         if kind is None or not entry.is_file():  # FIFOs and devices are never opened
             return None
-        if entry.stat().st_size > max_file_bytes:
-            notes.append(f"{path}: skipped, larger than {_size(max_file_bytes)}")
+        if entry.stat().st_size > walk.max_file_bytes:
+            walk.note(path, f"larger than {_size(walk.max_file_bytes)}")
             return None
     except OSError as error:  # a symlink loop, or a file gone since the listing
-        notes.append(f"{path}: skipped, {error.strerror or error}")
+        walk.note(path, error.strerror or str(error))
         return None
     return _File(path, kind)
 

@@ -111,15 +111,16 @@ def test_public_ecr_is_given_only_when_asked(tmp_path: Path, public: bool) -> No
 
 def test_symlink_loops_end_and_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
     write(tmp_path, {"app/compose.yaml": f"services:\n  web:\n    image: {A}/web\n"})
-    (tmp_path / "app" / "up").symlink_to("..")
-    (tmp_path / "app" / "here").symlink_to(".")
+    (tmp_path / "app" / "u").symlink_to("..")
+    (tmp_path / "app" / "h").symlink_to(".")
     (tmp_path / "app" / "self.yaml").symlink_to("self.yaml")  # a file that is its own loop
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "Dockerfile").write_text(f"FROM {B}/x\n")
-    (tmp_path / "app" / "linked").symlink_to(tmp_path / "outside")
+    (tmp_path / "app" / "l").symlink_to(tmp_path / "outside")
     result = scan([tmp_path / "app"], base=tmp_path)
     assert [f.where() for f in result.registries] == ["app/compose.yaml:3"]
-    assert sum("symlinked folder is not followed" in note for note in result.notes) == 3
+    not_followed = [f"app/{name}: skipped, a symlinked folder is not followed" for name in "hlu"]
+    assert [note for note in result.notes if "symlinked" in note] == not_followed
 
 
 def test_a_fifo_is_never_opened(tmp_path: Path) -> None:
@@ -135,7 +136,7 @@ def test_a_50_mb_file_is_skipped_in_a_folder_and_refused_by_name(tmp_path: Path)
     started = time.monotonic()
     result = scan([tmp_path], base=tmp_path)
     assert result.registries == ()
-    assert any("huge.yaml: skipped, larger than 5 MiB" in note for note in result.notes)
+    assert result.notes == ("huge.yaml: skipped, larger than 5 MiB",)
     with pytest.raises(ScanError, match=r"huge.yaml: larger than 5 MiB, not scanned"):
         scan(["huge.yaml"], base=tmp_path)
     assert time.monotonic() - started < 1
