@@ -197,6 +197,11 @@ def _profiles(value: object, fail: _Fail) -> tuple[dict[str, str], dict[str, str
     by_host: dict[str, str] = {}
     by_account: dict[str, str] = {}
     for key, profile in value.items():
+        if isinstance(profile, dict):  # an unquoted host is a dotted key: nested tables
+            raise fail(
+                _profile_key(key),
+                'a table, not a profile name (write a host in quotes: "ACCOUNT.dkr.ecr…" = "NAME")',
+            )
         if not isinstance(profile, str) or not profile.strip():
             raise fail(_profile_key(key), "not a profile name")
         if registry.ACCOUNT_RE.fullmatch(key):

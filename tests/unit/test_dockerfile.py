@@ -44,6 +44,7 @@ def references(text: str) -> list[str]:
             ["a", f"{ECR}/tools:1"],
         ),
         ("FROM a\nRUN <<EOF\nFROM not-an-image\nEOF\nFROM c\n", ["a", "c"]),
+        (f"ARG B={ECR}/crlf\r\nFROM \\\r\n  $B\r\nRUN <<EOF\r\nFROM x\r\nEOF\r\n", [f"{ECR}/crlf"]),
         ("FROM a\nRUN <<-'END' cat\n\tFROM not-either\n\tEND\nFROM d\n", ["a", "d"]),
     ],
 )

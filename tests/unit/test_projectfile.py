@@ -96,6 +96,7 @@ def test_no_file_anywhere_is_none(tmp_path: Path) -> None:
             'profiles."docker.io": not a 12-digit account or an ECR host',
         ),
         ('[profiles]\n"210987654321" = 3', 'profiles."210987654321": not a profile name'),
+        (f'[profiles]\n{HOST} = "prod"', 'profiles."123456789012": a table, not a profile name'),
         ('profiles = "prod"', "profiles: not a table"),
     ],
 )
