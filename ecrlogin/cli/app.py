@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from ecrlogin.cli import logs
 from ecrlogin.cli.options import (
@@ -53,19 +54,52 @@ def cli() -> None:
 @region_option(
     multiple=True, help="Your own registry in this region; repeatable. Default: the profile's."
 )
+@click.option(
+    "--from",
+    "scan",
+    multiple=True,
+    metavar="PATH",
+    type=click.Path(),
+    help="Also log in to the ECR images named in this file or folder (Dockerfile, compose, "
+    "Kubernetes, Helm values); repeatable.",
+)
+@click.option("--no-project", is_flag=True, help="Ignore .ecrlogin.toml.")
 @login_options
-def login(references: tuple[str, ...], region: tuple[str, ...], **options: Any) -> int:
+def login(
+    references: tuple[str, ...],
+    region: tuple[str, ...],
+    scan: tuple[str, ...],
+    no_project: bool,
+    **options: Any,
+) -> int:
     """Log in to ECR registries (the default command).
 
     With REGISTRY_OR_IMAGE arguments (hosts or image references), exactly those registries;
-    -r and -a add to them. Without, your own registry in the default or given regions.
+    -r and -a add to them. Without, in a project with an .ecrlogin.toml (here or in a parent
+    folder), the registries it names and finds; else your own registry in the default or given
+    regions.
     """
     from ecrlogin.flows import login as flow
+    from ecrlogin.flows.project import ProjectOptions, in_project
 
+    given = click.get_current_context().get_parameter_source
     with json_on_failure(options["fmt"], "results"):
         request = _request(options, references=references, regions=region)
+        project = in_project(
+            request,
+            _settings(options),
+            ProjectOptions(
+                scan=scan,
+                use_file=not no_project,
+                min_ttl_given=given("min_ttl") is ParameterSource.COMMANDLINE,
+                to_given=given("to") is ParameterSource.COMMANDLINE,
+            ),
+        )
         return _render_login(
-            options, lambda progress: flow.login(request, _settings(options), progress=progress)
+            options,
+            lambda progress: flow.login(
+                project.request, project.settings, progress=progress, hints=project.hints
+            ),
         )
 
 

@@ -47,6 +47,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "stored_in": result.stored_in,
         "status": result.status,
         "error": render_error(result),
+        "source": result.source,
     }
 
 

@@ -21,6 +21,7 @@ from ecrlogin.flows.targets import Target, plan
 from ecrlogin.freshness import still_valid
 from ecrlogin.identity import profiles
 from ecrlogin.identity.identity import Identity
+from ecrlogin.identity.routing import Hints
 from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import open_sink
 
@@ -45,6 +46,7 @@ def login(
     environ: Mapping[str, str] = os.environ,
     progress: tokens.Progress | None = None,
     notes: Sequence[str] = (),
+    hints: Hints | None = None,
 ) -> Outcome:
     """Log in to every target of `request`.
 
@@ -71,7 +73,7 @@ def login(
             except EcrLoginError as error:
                 failures.append(Result("", identity.shown, "failed", failure=error))
         targets, route_notes = routes.route(
-            plan(request, list(regions), regions.__getitem__), request, known, environ
+            plan(request, list(regions), regions.__getitem__), request, known, environ, hints
         )
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -58,6 +58,7 @@ class Request:
     accounts: tuple[str, ...] = ()
     public: bool = False
     registries: tuple[Registry, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)  # host -> where it was found
 
     @property
     def profiles_or_default(self) -> tuple[str | None, ...]:
@@ -97,6 +98,7 @@ class Result:
     stored_in: str | None = None
     failure: EcrLoginError | None = None  # kept typed; the output layer renders it
     note: str | None = None
+    source: str | None = None  # the project file or scanned file that named the registry
 
     @property
     def error(self) -> str | None:

@@ -29,6 +29,7 @@ class Target:
     region: str
     named: Registry | None = None
     why: str | None = None  # which rule chose the identity (shown with -v)
+    source: str | None = None  # the file that named the registry (project file, --from)
 
     @property
     def token_key(self) -> TokenKey:
@@ -57,7 +58,10 @@ def plan(
     for identity in identities:
         own_regions = list(regions_of(identity))
         targets += [Target(identity, region) for region in own_regions]
-        targets += [Target(identity, r.region, r) for r in request.registries]
+        targets += [
+            Target(identity, r.region, r, source=request.sources.get(r.host))
+            for r in request.registries
+        ]
         named = [r.region for r in request.registries if not r.public]
         involved = _unique([*own_regions, *named])
         targets += [

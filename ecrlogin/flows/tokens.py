@@ -38,7 +38,9 @@ class Fetched:
 def result_for(
     target: Target, status: str, registry: Registry | None, arn: str | None = None, **fields: Any
 ) -> Result:
-    return Result(target.region, target.identity.shown, status, registry, arn, **fields)
+    return Result(
+        target.region, target.identity.shown, status, registry, arn, source=target.source, **fields
+    )
 
 
 def fetch(

@@ -22,9 +22,18 @@ class Client:
         self.config_path = self.docker_config / "config.json"
 
     def ecrlogin(
-        self, *args: str, input: str | None = None, timeout: float = 120.0
+        self, *args: str, input: str | None = None, timeout: float = 120.0, cwd: Path | None = None
     ) -> subprocess.CompletedProcess[str]:
-        return ecrlogin(*args, env=self.env, input=input, timeout=timeout)
+        return ecrlogin(*args, env=self.env, input=input, timeout=timeout, cwd=cwd)
+
+    def use_profiles(self, config: str, credentials: str) -> None:
+        """Credentials from the AWS files (profiles), not from environment keys."""
+        aws = self.home / ".aws"
+        aws.mkdir(mode=0o700, exist_ok=True)
+        (aws / "config").write_text(config)
+        (aws / "credentials").write_text(credentials)
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+            self.env.pop(name, None)
 
     def docker(
         self, *args: str, input: str | None = None, timeout: float = 120.0

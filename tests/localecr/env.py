@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import shutil
+import random
 import socket
 import subprocess
 import sys
@@ -42,8 +43,12 @@ DEFAULT_REGION = "us-east-1"
 
 
 def _pick_address() -> str:
-    """A 127/8 address whose port 443 is free (another environment may hold the first)."""
-    for last in range(1, 50):
+    """A 127/8 address whose port 443 is free (another environment may hold the first).
+
+    Tried in random order: environments starting at the same moment would otherwise both pick
+    the first free one, and one nginx would lose it.
+    """
+    for last in random.sample(range(1, 250), 249):
         address = f"127.0.83.{last}"
         with socket.socket() as s:
             # as nginx does, so that a previous run's TIME_WAIT connections do not count

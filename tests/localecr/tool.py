@@ -23,11 +23,16 @@ def ecrlogin_path() -> str:
 
 
 def ecrlogin(
-    *args: str, env: dict[str, str], input: str | None = None, timeout: float = 120.0
+    *args: str,
+    env: dict[str, str],
+    input: str | None = None,
+    timeout: float = 120.0,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [ecrlogin_path(), *args],
         env=env,
+        cwd=cwd,
         input=input,
         capture_output=True,
         text=True,

@@ -1,0 +1,90 @@
+"""A login in a project: `.ecrlogin.toml` (nearest folder up) and `--from` scans turned into the
+registries, settings and profile rules of the run."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ecrlogin.flows.model import Request, Settings
+from ecrlogin.identity.routing import Hints
+
+log = logging.getLogger("ecrlogin")
+
+
+@dataclass(frozen=True)
+class InProject:
+    request: Request
+    settings: Settings
+    hints: Hints
+
+
+@dataclass(frozen=True)
+class ProjectOptions:
+    scan: tuple[str, ...] = ()  # --from
+    use_file: bool = True  # not --no-project
+    min_ttl_given: bool = False  # the command line wins over the file
+    to_given: bool = False
+
+
+def in_project(
+    request: Request,
+    settings: Settings,
+    options: ProjectOptions,
+    *,
+    cwd: Path | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> InProject:
+    """Without registry arguments, the project's `registries` and what `from` finds are the
+    run's registries; `--from` adds what it finds in any case; `[profiles]` routes them."""
+    from ecrlogin.project.projectfile import find_project_file
+
+    found_file = find_project_file(cwd) if options.use_file else None
+    if found_file is None and not options.scan:
+        return InProject(request, settings, Hints())
+    from ecrlogin.identity.profiles import known_profiles
+    from ecrlogin.project.projectfile import check_profiles, load_project_file
+    from ecrlogin.project.scan import scan
+
+    project = load_project_file(found_file) if found_file else None
+    named = list(request.registries)
+    sources: dict[str, str] = dict(request.sources)
+    notes: list[str] = []
+    if project is not None:
+        check_profiles(project, known_profiles(environ))
+        if not request.registries:
+            scanned = scan(project.from_paths, base=project.folder, environ=environ)
+            for item in (*project.registries, *scanned.registries):
+                named.append(item.registry)
+                sources.setdefault(item.registry.host, item.where())
+            notes += scanned.notes
+        settings = _project_settings(settings, project.min_ttl, project.to, options)
+    if options.scan:
+        scanned = scan([Path(p) for p in options.scan], base=cwd, environ=environ)
+        for item in scanned.registries:
+            named.append(item.registry)
+            sources.setdefault(item.registry.host, item.where())
+        notes += scanned.notes
+    for note in notes:
+        log.info("%s", note)  # what a scan skipped, and why: for -v
+    request = replace(request, registries=tuple(dict.fromkeys(named)), sources=sources)
+    hints = Hints(
+        by_host=dict(project.profiles_by_host) if project else {},
+        by_account=dict(project.profiles_by_account) if project else {},
+    )
+    return InProject(request, settings, hints)
+
+
+def _project_settings(
+    settings: Settings, min_ttl: object, to: str | None, options: ProjectOptions
+) -> Settings:
+    from datetime import timedelta
+
+    if isinstance(min_ttl, timedelta) and not options.min_ttl_given:
+        settings = replace(settings, min_ttl=min_ttl)
+    if to is not None and not options.to_given:
+        settings = replace(settings, to=to)
+    return settings
