@@ -48,8 +48,10 @@ def record(n: int) -> Any:
 
 
 def expected_state(versions: int) -> dict[str, Any]:
+    from ecrlogin import state
+
     return {
-        "version": 1,
+        "version": state.VERSION,
         "accounts": {"profile:default": "123456789012"} if versions else {},
         "records": [record(n).to_json() for n in range(versions)],
     }
