@@ -151,7 +151,7 @@ def test_redact_is_fast_enough_for_3_kb_secrets() -> None:
     started = time.monotonic()
     for _ in range(10):
         redact(text, secret)
-    assert time.monotonic() - started < 5  # measured: ~0.02 s each here
+    assert time.monotonic() - started < 5  # measured: ~0.03 s each here
 
 
 @pytest.mark.parametrize(
