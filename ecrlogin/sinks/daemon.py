@@ -132,7 +132,8 @@ def _context_endpoint(config_dir: Path, name: str, source: str, platform: str) -
         raise DaemonError(
             f"Docker {where} cannot be read: {shown(str(error))}", "recreate it"
         ) from None
-    endpoint = (meta.get("Endpoints") or {}).get("docker") if isinstance(meta, dict) else None
+    endpoints = meta.get("Endpoints") if isinstance(meta, dict) else None
+    endpoint = endpoints.get("docker") if isinstance(endpoints, dict) else None
     if not isinstance(endpoint, dict):
         raise DaemonError(f"Docker {where} has no docker endpoint", "recreate it")
     host = str(endpoint.get("Host") or "") or default_host(platform)

@@ -280,3 +280,13 @@ def test_any_client_error_is_one_safe_line(error: BaseException) -> None:
     line = caught.value.one_line()
     assert SECRET not in line
     assert "\x1b" not in line
+
+
+@pytest.mark.parametrize(
+    "meta", [b"not json", b"[]", b'{"Endpoints": []}', b'{"Endpoints": {"docker": "x"}}']
+)
+def test_a_broken_context_is_one_error_line(config: Path, meta: bytes) -> None:
+    digest = hashlib.sha256(b"named").hexdigest()
+    (config / "contexts" / "meta" / digest / "meta.json").write_bytes(meta)
+    with pytest.raises(DaemonError, match="context 'named' \\(DOCKER_CONTEXT\\)"):
+        daemon.resolve(config, {"DOCKER_CONTEXT": "named"}, "linux")
