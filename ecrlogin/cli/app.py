@@ -171,7 +171,7 @@ def json_on_failure(fmt: str, key: str) -> Iterator[None]:
         if fmt == "json":
             from ecrlogin.cli import output
 
-            output.emit_json({key: [], "error": output.safe(error.one_line())})
+            output.emit_json({key: [], "error": error.one_line()})
         raise
 
 
@@ -278,9 +278,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         error.show()
         sys.exit(error.exit_code)
     except EcrLoginError as error:
-        from ecrlogin.cli.output import safe
-
-        click.echo(f"ecrlogin: error: {safe(error.one_line())}", err=True)
+        click.echo(f"ecrlogin: error: {error.one_line()}", err=True)
         sys.exit(error.exit_code)
     except Exception as error:  # a bug: one line, the traceback only with --debug
         click.echo(

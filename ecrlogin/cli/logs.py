@@ -21,10 +21,9 @@ class _StderrHandler(logging.StreamHandler[TextIO]):
 
 
 def _redacting(record: logging.LogRecord) -> bool:
-    from ecrlogin.cli.output import safe
     from ecrlogin.errors import redact
 
-    record.msg = safe(redact(record.getMessage()))
+    record.msg = redact(record.getMessage())  # control characters escaped too
     record.args = None
     return True
 

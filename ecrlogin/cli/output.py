@@ -1,5 +1,9 @@
 """Rendering: JSON for machines, a rich table for people, nothing for -q; errors and notes on
 stderr, one line each. rich is imported only when a table or progress is actually drawn.
+
+Everything shown may hold outside text (AWS and helper messages, names from config files,
+identities read back from the state file): it goes through `ecrlogin.text.shown` (control
+characters escaped) and into rich as plain `Text`, never as markup.
 """
 
 from __future__ import annotations
@@ -7,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
+
+from ecrlogin.text import shown
 
 if TYPE_CHECKING:  # the cached path renders a login: it must not import status or logout
     from ecrlogin.flows.logout import Removal
@@ -18,13 +24,9 @@ if TYPE_CHECKING:  # the cached path renders a login: it must not import status 
     from ecrlogin.flows.status import StatusReport, StatusRow
 
 Progress = Callable[[int, int], None]
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
-
-
-def safe(text: str) -> str:
-    """Outside text (AWS, helpers, daemons, files) with control characters made visible, so
-    that nothing it carries can drive the terminal."""
-    return text.translate(_CONTROL)
+# Table columns from the least to the most important: a narrow terminal loses them in this order.
+DROP_FIRST = ("Identity", "Profile", "Stored in", "Expires")
+OFF_TERMINAL_WIDTH = 250  # off a terminal, rows stay whole (COLUMNS overrides)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -53,7 +55,7 @@ def result_json(result: Result) -> dict[str, Any]:
 
 def render_error(result: Result) -> str | None:
     """The one place a typed failure becomes text."""
-    return safe(result.failure.one_line()) if result.failure else None
+    return result.failure.one_line() if result.failure else None  # control characters escaped
 
 
 def status_json(row: StatusRow) -> dict[str, Any]:
@@ -111,14 +113,18 @@ def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> No
             [
                 _registry_label(r),
                 r.profile or "-",
-                r.identity or "-",
+                short_identity(r.identity),
                 local_time(r.expires_at, now),
                 r.stored_in or "-",
                 r.status,
             ]
             for r in outcome.results
         ]
-        table(["Registry", "Profile", "Identity", "Expires", "Stored in", "Status"], rows)
+        table(
+            ["Registry", "Profile", "Identity", "Expires", "Stored in", "Status"],
+            rows,
+            shorter={"Expires": [relative(r.expires_at, now) or "-" for r in outcome.results]},
+        )
 
 
 def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
@@ -137,12 +143,18 @@ def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
             [
                 r.registry,
                 (r.profile or "-") + (" (changed since)" if r.profile_changed else ""),
-                r.identity or "-",
+                short_identity(r.identity),
                 ("expired " if r.expired else "") + local_time(r.expires_at, now),
                 r.stored_in or "-",
             ]
             for r in rows
         ],
+        shorter={
+            "Expires": [
+                ("expired " if r.expired else "") + (relative(r.expires_at, now) or "-")
+                for r in rows
+            ]
+        },
     )
 
 
@@ -153,7 +165,7 @@ def print_logout(removals: Sequence[Removal], *, quiet: bool) -> None:
         elif not quiet:
             where = f" ({removal.stored_in})" if removal.stored_in else ""
             verb = "logged out" if removal.removed else "was not logged in"
-            print(f"{removal.registry}: {verb}{where}")
+            print(shown(f"{removal.registry}: {verb}{where}"))
 
 
 def emit_json(data: dict[str, Any]) -> None:
@@ -162,42 +174,113 @@ def emit_json(data: dict[str, Any]) -> None:
 
 
 def error_line(text: str, stream: IO[str] | None = None) -> None:
-    print(f"ecrlogin: {text}", file=stream or sys.stderr)
+    print(f"ecrlogin: {shown(text)}", file=stream or sys.stderr)
 
 
-def _console(stream: IO[str]) -> Any:
+def short_identity(arn: str | None) -> str:
+    """The part of an ARN after account and service: `assumed-role/dev/alice`, `user/bob`."""
+    if not arn:
+        return "-"
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[5]:
+        return parts[5]
+    return arn
+
+
+def _console(stream: IO[str], width: int | None = None) -> Any:
     from rich.console import Console
 
-    # Off a terminal (pipes, CI logs) rich would wrap at 80 columns; keep each row on one line.
-    width = None if stream.isatty() else 250
     no_color = "NO_COLOR" in os.environ or None
     return Console(file=stream, highlight=False, no_color=no_color, width=width)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    from rich.table import Table
+def _width(stream: IO[str]) -> int:
+    """The terminal's width; off a terminal COLUMNS if set, else wide enough for whole rows."""
+    if stream.isatty():
+        return int(_console(stream).width)
+    try:
+        return max(int(os.environ.get("COLUMNS", "")), 20)
+    except ValueError:
+        return OFF_TERMINAL_WIDTH
 
+
+def fitting_columns(
+    headers: Sequence[str],
+    rows: list[list[str]],
+    width: int,
+    shorter: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[list[int], int]:
+    """The columns to show within `width` and the width the table then needs (cells are never
+    wrapped). First the `shorter` forms are taken (Expires: "in 11h 58m"), then the least
+    important columns go (never Registry or Status). `rows` is changed in place."""
+    from rich.cells import cell_len
+
+    def needed(columns: list[int]) -> int:
+        widths = [max([cell_len(headers[i]), *(cell_len(r[i]) for r in rows)]) for i in columns]
+        return sum(widths) + 2 * (len(columns) - 1)  # two spaces between columns
+
+    keep = list(range(len(headers)))
+    for name, cells in (shorter or {}).items():
+        if needed(keep) > width and name in headers:
+            column = headers.index(name)
+            for row, cell in zip(rows, cells, strict=True):
+                row[column] = shown(cell)
+    for name in DROP_FIRST:
+        if needed(keep) > width and name in headers:
+            keep.remove(headers.index(name))
+    return keep, needed(keep)
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    stream: IO[str] | None = None,
+    shorter: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """A plain table; every cell is outside text shown escaped and without markup."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out = stream or sys.stdout
+    cells = [[shown(cell) for cell in row] for row in rows]
+    width = _width(out)
+    keep, needed = fitting_columns(headers, cells, width, shorter)
+    status = headers.index("Status") if "Status" in headers else None
     grid = Table(box=None, pad_edge=False, header_style="bold")
-    for header in headers:
-        grid.add_column(header, overflow="fold")
-    for row in rows:
-        style = {"failed": "red", "cached": "dim"}.get(row[-1])
-        grid.add_row(*row, style=style)
-    _console(sys.stdout).print(grid)
+    for i in keep:
+        grid.add_column(headers[i], no_wrap=True, overflow="ignore")
+    for row in cells:
+        style = {"failed": "red", "cached": "dim"}.get(row[status]) if status is not None else None
+        grid.add_row(*(Text(row[i]) for i in keep), style=style)
+    # A registry host is never broken: where even two columns do not fit, the line gets longer
+    # and the terminal wraps it, rather than rich folding the name.
+    _console(out, max(width, needed)).print(grid)
 
 
 @contextmanager
 def progress_bar(enabled: bool) -> Iterator[Progress | None]:
-    """A live bar on a terminal's stderr while tokens arrive; nothing otherwise."""
+    """A live bar on a terminal's stderr while tokens arrive; nothing otherwise.
+
+    The bar appears on the first token fetched, so that a run that fetches nothing (everything
+    still valid) draws nothing at all.
+    """
     if not (enabled and sys.stderr.isatty()):
         yield None
         return
-    from rich.progress import Progress as Bar
+    live: list[tuple[Any, Any]] = []
 
-    with Bar(console=_console(sys.stderr), transient=True) as bar:
-        task = bar.add_task("fetching tokens", total=None)
+    def update(done: int, total: int) -> None:
+        if not live:
+            from rich.progress import Progress as Bar
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar = Bar(console=_console(sys.stderr), transient=True)
+            bar.start()
+            live.append((bar, bar.add_task("fetching tokens", total=total)))
+        bar, task = live[0]
+        bar.update(task, completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        if live:
+            live[0][0].stop()

@@ -18,10 +18,14 @@ def open_sink(
 ) -> Sink:
     docker = DockerConfigSink(docker_config)
     if to == "daemon":
+        from functools import partial
+
         from ecrlogin.sinks import daemon
         from ecrlogin.sinks.checked import DaemonChecked
 
-        return DaemonChecked(docker, daemon_client or daemon.default_client)
+        # the daemon as the docker CLI finds it: contexts live beside this config.json
+        found = partial(daemon.default_client, config_dir=docker_config)
+        return DaemonChecked(docker, daemon_client or found)
     return docker
 
 

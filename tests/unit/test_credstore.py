@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -220,3 +221,110 @@ def test_child_environment_drops_only_the_secret_variables(
     assert "AWS_SESSION_TOKEN" not in env
     assert env["AWS_ACCESS_KEY_ID"] == "AKIAEXAMPLE"
     assert env["HOME"] == os.environ["HOME"]
+
+
+@pytest.mark.parametrize(
+    "name", ["x/../evil/helper", "evil/helper", "../helper", "/abs/helper", "a\\b", "..", ".x", ""]
+)
+def test_a_helper_name_that_is_not_a_plain_name_is_refused(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    evil = tmp_path / "docker-credential-x" / ".." / "evil"
+    evil.mkdir(parents=True)
+    marker = tmp_path / "ran"
+    (evil / "helper").write_text(f"#!/bin/sh\ncat > {marker}\n")
+    (evil / "helper").chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CredentialStoreError, match="is not a plain name") as caught:
+        credstore.store_secret(name, HOST, SECRET)
+    assert caught.value.exit_code == 1
+    assert "\n" not in caught.value.one_line()
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["pass", "desktop.exe", "ecr-login", "dev-containers-6b5c0f", "gcr"]
+)
+def test_plain_helper_names_are_accepted(name: str) -> None:
+    credstore.check_name(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "platform", "refused"),
+    [
+        ("wincred", "win32", True),
+        ("wincred", "linux", True),
+        ("desktop", "win32", True),
+        ("desktop.exe", "win32", True),
+        ("desktop", "darwin", False),
+        ("desktop", "linux", False),
+        ("pass", "win32", False),
+    ],
+)
+def test_wincred_limit_is_checked_before_running_the_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, platform: str, refused: bool
+) -> None:
+    helper = install(tmp_path / "bin", monkeypatch, name=name)
+    credstore.store_secret(name, "small.example", "x" * 2560, platform=platform)  # at the limit
+    if not refused:
+        credstore.store_secret(name, HOST, SECRET, platform=platform)
+        assert HOST in helper.secrets()
+        return
+    with pytest.raises(CredentialStoreError) as caught:
+        credstore.store_secret(name, HOST, SECRET, platform=platform)
+    assert f"({len(SECRET)} bytes) is larger than the 2560 bytes" in caught.value.message
+    assert "--to helper" in (caught.value.hint or "")
+    assert [c["stdin"] for c in helper.calls()] == [
+        json.dumps({"ServerURL": "small.example", "Username": "AWS", "Secret": "x" * 2560})
+    ]
+
+
+def big_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: str) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    program = bin_dir / "docker-credential-loud"
+    program.write_text(f"#!/bin/sh\nhead -c 100000000 /dev/zero | tr '\\0' x >&{stream}\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+
+
+@pytest.mark.parametrize("stream", ["1", "2"])
+def test_a_helper_writing_100_mb_is_stopped_after_1_mib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: str
+) -> None:
+    big_writer(tmp_path, monkeypatch, stream)
+    started = time.monotonic()
+    with pytest.raises(CredentialStoreError, match="wrote more than 1 MiB on store; stopped it"):
+        credstore.store_secret("loud", HOST, SECRET)
+    assert time.monotonic() - started < 10
+
+
+def test_run_bounded_keeps_what_fits_and_still_times_out() -> None:
+    done = credstore.run_bounded(
+        ["sh", "-c", "cat; echo err >&2"], b"abc", env=os.environ, timeout=5, limit=10
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"abc", b"err\n")
+    with pytest.raises(credstore.OutputTooLarge):
+        credstore.run_bounded(
+            ["sh", "-c", "echo 0123456789a"], None, env=os.environ, timeout=5, limit=10
+        )
+    with pytest.raises(subprocess.TimeoutExpired):
+        credstore.run_bounded(["sleep", "30"], None, env=os.environ, timeout=0.3)
+
+
+def test_helper_output_reaches_the_message_with_escapes_visible(helper: FakeHelper) -> None:
+    helper.behave(fail="\x1b[2J\x1b]0;owned\x07cleared")
+    with pytest.raises(CredentialStoreError) as caught:
+        credstore.store_secret("fake", HOST, "short")
+    assert "\\x1b[2J\\x1b]0;owned\\x07cleared" in caught.value.one_line()
+    assert "\x1b" not in caught.value.one_line()
+
+
+def test_a_wrapped_echo_of_the_secret_is_redacted(helper: FakeHelper) -> None:
+    import textwrap
+
+    helper.behave(fail="bad: " + " ".join(textwrap.wrap(SECRET, 76)))
+    with pytest.raises(CredentialStoreError) as caught:
+        credstore.store_secret("fake", HOST, SECRET)
+    line = caught.value.one_line()
+    assert not [i for i in range(len(SECRET) - 20) if SECRET[i : i + 20] in line]

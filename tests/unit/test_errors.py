@@ -93,3 +93,76 @@ def test_redact_keeps_ordinary_error_text() -> None:
     assert redact(text) == text
     arn = "arn:aws:iam::123456789012:role/some-role-name-that-is-fairly-long"
     assert redact(f"user {arn} is not authorized") == f"user {arn} is not authorized"
+
+
+def pieces_left(text: str, secret: str) -> list[str]:
+    """Every 20-character piece of the secret, or of either base64 form, still in `text`."""
+    token = base64.b64encode(f"AWS:{secret}".encode()).decode()
+    forms = [secret, base64.b64encode(secret.encode()).decode(), token]
+    return [f[i : i + 20] for f in forms for i in range(len(f) - 19) if f[i : i + 20] in text]
+
+
+def wrapped(text: str, width: int) -> str:
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        lambda s: wrapped(s, 76),
+        lambda s: wrapped(s, 40),
+        lambda s: " | ".join(s[i : i + 25] for i in range(0, len(s), 25)),
+        lambda s: f"got '{s[100:121]}' and '{s[700:745]}'",
+        lambda s: wrapped(base64.b64encode(f"AWS:{s}".encode()).decode(), 76),
+        lambda s: wrapped(base64.b64encode(s.encode()).decode(), 64),
+        lambda s: base64.b64encode(f"x:{s}".encode()).decode()[30:80],
+        lambda s: base64.b64encode(f"xy:{s}".encode()).decode()[30:80],
+    ],
+    ids=[
+        "wrap76",
+        "wrap40",
+        "split25",
+        "two-slices",
+        "auth-b64",
+        "b64",
+        "b64-shift1",
+        "b64-shift2",
+    ],
+)
+def test_redact_removes_every_fragment_of_20_or_more(echo: object) -> None:
+    assert callable(echo)
+    text = f"daemon said: {echo(ECR_PASSWORD)} (status 500)"
+    out = redact(text, ECR_PASSWORD)
+    assert pieces_left(out, ECR_PASSWORD) == []
+    assert out.startswith("daemon said: ")
+    assert out.endswith(" (status 500)")
+
+
+def test_redact_keeps_short_coincidences_and_ordinary_words() -> None:
+    text = f"status 401 for {ECR_PASSWORD[:19]} ok"
+    assert redact(text, ECR_PASSWORD) == text
+
+
+def test_redact_is_fast_enough_for_3_kb_secrets() -> None:
+    import time
+
+    secret = base64.b64encode(os.urandom(2400)).decode()  # 3,200 characters
+    text = "x " * 32_000  # 64 KB of helper output
+    started = time.monotonic()
+    for _ in range(10):
+        redact(text, secret)
+    assert time.monotonic() - started < 5  # measured: ~0.03 s each here
+
+
+@pytest.mark.parametrize(
+    ("raw", "seen"),
+    [
+        ("\x1b]0;pwned\x07title", "\\x1b]0;pwned\\x07title"),
+        ("\x1b]52;c;ZXZpbA==\x07", "\\x1b]52;c;ZXZpbA==\\x07"),
+        ("\x1b[2Jcleared", "\\x1b[2Jcleared"),
+        ("\x9b31m", "\\x9b31m"),
+    ],
+)
+def test_redact_and_one_line_escape_terminal_controls(raw: str, seen: str) -> None:
+    assert redact(f"AWS said: {raw}") == f"AWS said: {seen}"
+    assert AwsError(f"AWS said: {raw}").one_line() == f"AWS said: {seen}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -43,6 +46,7 @@ RESULT_KEYS = [
     "stored_in",
     "status",
     "error",
+    "source",  # version 2: where a registry found in a project came from
 ]
 
 
@@ -63,6 +67,7 @@ def test_result_json_has_exactly_the_design_keys_in_order() -> None:
         "stored_in": "config.json",
         "status": "ok",
         "error": None,
+        "source": None,
     }
 
 
@@ -237,3 +242,123 @@ def test_print_logout(capsys: pytest.CaptureFixture[str]) -> None:
 def test_progress_bar_is_off_the_terminal() -> None:
     with output.progress_bar(True) as progress:
         assert progress is None
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_appears_only_when_a_token_is_fetched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    cached_run = Terminal()
+    monkeypatch.setattr(sys, "stderr", cached_run)
+    with output.progress_bar(True) as progress:
+        assert progress is not None  # nothing fetched: never called
+    assert cached_run.getvalue() == ""
+    fetching_run = Terminal()
+    monkeypatch.setattr(sys, "stderr", fetching_run)
+    with output.progress_bar(True) as progress:
+        assert progress is not None
+        progress(1, 2)
+    assert "fetching tokens" in fetching_run.getvalue()
+
+
+HOSTILE = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_outside_text_is_never_markup_nor_raw_escapes(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = Result(
+        "eu-west-1",
+        "[red]x",
+        "ok",
+        registry.parse(HOST),
+        f"arn:aws:sts::123456789012:assumed-role/dev/[/]{HOSTILE}",
+        NOW + timedelta(hours=1),
+        f"credsStore:[/]{HOSTILE}",
+        note=f"[bold]note{HOSTILE}",
+    )
+    failed = Result("us-east-1", "[/]", "failed", failure=AwsError(f"AWS said [/] {HOSTILE}"))
+    output.print_login(Outcome((odd, failed), (f"[/]{HOSTILE}",)), fmt=fmt, quiet=False, now=NOW)
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err
+    assert "\x07" not in out + err
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in err
+    if fmt == "table":
+        assert "[red]x" in out
+        assert "assumed-role/dev/[/]\\x1b]0;pwned\\x07" in out
+        assert "credsStore:[/]\\x1b]0;pwned" in out
+    else:
+        assert json.loads(out)["results"][0]["profile"] == "[red]x"
+
+
+def test_status_and_logout_escape_what_they_read_back(capsys: pytest.CaptureFixture[str]) -> None:
+    row = StatusRow(HOST, f"[/]{HOSTILE}", f"arn:aws:iam::1:user/[/]{HOSTILE}", NOW, False, "x")
+    output.print_status(StatusReport((row,)), fmt="table", now=NOW)
+    output.print_logout([Removal(HOST, True, f"credsStore:{HOSTILE}")], quiet=False)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "user/[/]\\x1b]0;pwned\\x07" in out
+    assert "credsStore:\\x1b]0;pwned" in out
+
+
+FIPS = "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com"
+CACHED = Result(
+    "us-east-1",
+    "prod",
+    "cached",
+    registry.parse(FIPS),
+    "arn:aws:iam::123456789012:user/bob",
+    NOW + timedelta(hours=3),
+    "credsStore:desktop",
+)
+
+
+@pytest.mark.parametrize(
+    ("columns", "headers"),
+    [
+        (250, ["Registry", "Profile", "Identity", "Expires", "Stored in", "Status"]),
+        (140, ["Registry", "Profile", "Identity", "Expires", "Stored in", "Status"]),
+        (120, ["Registry", "Profile", "Expires", "Stored in", "Status"]),
+        (100, ["Registry", "Profile", "Expires", "Stored in", "Status"]),
+        (80, ["Registry", "Expires", "Status"]),
+        (60, ["Registry", "Status"]),
+        (30, ["Registry", "Status"]),
+    ],
+)
+def test_narrow_terminals_drop_columns_and_never_break_a_host(
+    columns: int,
+    headers: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    output.print_login(Outcome((OK, CACHED)), fmt="table", quiet=False, now=NOW)
+    lines = capsys.readouterr().out.splitlines()
+    assert re.split(r"\s{2,}", lines[0].strip()) == headers
+    assert lines[1].startswith(HOST + " ")
+    assert lines[2].startswith(FIPS + " ")
+    if "Identity" in headers:
+        assert "assumed-role/dev/alice" in lines[1]
+        assert ARN not in lines[1]
+    if columns >= 60:
+        assert max(len(line.rstrip()) for line in lines) <= columns
+
+
+@pytest.mark.parametrize(
+    ("arn", "short"),
+    [
+        (ARN, "assumed-role/dev/alice"),
+        ("arn:aws:iam::123456789012:user/bob", "user/bob"),
+        ("arn:aws-cn:iam::123456789012:root", "root"),
+        ("not an arn", "not an arn"),
+        (None, "-"),
+    ],
+)
+def test_short_identity(arn: str | None, short: str) -> None:
+    assert output.short_identity(arn) == short
