@@ -8,6 +8,10 @@ from typing import Any
 
 from ecrlogin.registry import PUBLIC_REGION, Registry
 
+# docker waits for its helper with no timeout of its own: fewer attempts than a login run, so
+# that an endpoint that never answers costs at most 2 x (2 s connect or 3 s read) and a backoff.
+MAX_ATTEMPTS = 2
+
 Fetcher = Callable[[Registry, str | None], Any]  # (registry, profile) -> aws.sdk.Token
 
 
@@ -26,10 +30,18 @@ def fetch(
     try:
         session = (session_factory or sdk.default_session_factory())(profile)
         service = "ecr-public" if registry.public else "ecr"
-        config = sdk.client_config(fips=registry.fips and not registry.public)
+        config = sdk.client_config(fips=registry.fips and not registry.public).merge(
+            _fewer_attempts()
+        )
         client = session.client(service, region_name=region, config=config)
     except Exception as error:
         raise translate(error, profile=profile, region=region, action="a client") from None
     if registry.public:
         return sdk.fetch_public_token(client, profile=profile)
     return sdk.fetch_token(client, profile=profile, region=region)
+
+
+def _fewer_attempts() -> Any:
+    from botocore.config import Config
+
+    return Config(retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS})

@@ -47,3 +47,11 @@ def test_unknown_profile_is_an_actionable_error() -> None:
         fetch(parse(HOST), "nope")
     assert "unknown AWS profile 'nope'" in caught.value.one_line()
     assert "aws configure --profile nope" in caught.value.one_line()
+
+
+def test_fewer_attempts_than_a_login_run() -> None:
+    sessions = StubbedSessions()
+    fetch(parse(HOST), None, session_factory=sessions)
+    config = sessions.clients[0][3]
+    assert config.retries == {"mode": "standard", "total_max_attempts": 2}
+    assert (config.connect_timeout, config.read_timeout) == (2, 3)
