@@ -14,6 +14,8 @@ from ecrlogin.helper import cache, records
 from ecrlogin.identity import identity, profiles, routing
 from ecrlogin.registry import Registry
 
+_ONLY_PROFILE_RULE = "the only profile whose role or SSO account is"
+
 
 def state_dir(environ: Mapping[str, str] = os.environ) -> Path:
     """`ecrlogin.state.state_dir()`, without importing platformdirs on Linux (~10-30 ms).
@@ -42,10 +44,12 @@ class Place:
 
 def place(registry: Registry, directory: Path, environ: Mapping[str, str] = os.environ) -> Place:
     """The profile routing picks for `registry`, and that identity's entry for its region."""
-    hints = routing.Hints(
-        recorded=records.profiles(directory), default_account=_default_account(directory, environ)
-    )
+    hints = routing.Hints(recorded=records.profiles(directory))
     route = routing.choose(registry, hints, environ)
+    if route.rule.startswith(_ONLY_PROFILE_RULE):  # rule 5 needs ecrlogin's state: read it now
+        known = _default_account(directory, environ)
+        hints = routing.Hints(recorded=hints.recorded, default_account=known)
+        route = routing.choose(registry, hints, environ)
     return entry_for(registry, route.profile, directory, environ, route.rule)
 
 

@@ -6,7 +6,6 @@ locked, whole, atomic. Never a secret: host names and profile names only.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from ecrlogin.files import locked, read_json_object, write_json_atomic
 
 RECORDS_NAME = "helper-hosts.json"
 VERSION = 1
-log = logging.getLogger("ecrlogin")
 
 
 def load(state_dir: Path) -> dict[str, str | None]:
@@ -23,7 +21,9 @@ def load(state_dir: Path) -> dict[str, str | None]:
     try:
         data = read_json_object(state_dir / RECORDS_NAME)
     except ConfigFileError as error:
-        log.warning("ignoring the helper's host records: %s", error.message)
+        import logging  # the helper's cache hit does without it
+
+        logging.getLogger("ecrlogin").warning("ignoring the helper's hosts: %s", error.message)
         return {}
     hosts = data.get("hosts") if data.get("version") == VERSION else None
     if not isinstance(hosts, dict):

@@ -9,12 +9,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecrlogin import registry as ecr
 from ecrlogin.errors import EcrLoginError, UsageError
 from ecrlogin.helper import cache, locate, records
-from ecrlogin.helper.fetch import Fetcher
 from ecrlogin.registry import Registry
+
+if TYPE_CHECKING:
+    from ecrlogin.helper.fetch import Fetcher
 
 Clock = Callable[[], datetime]
 Warn = Callable[[str], None]

@@ -62,3 +62,11 @@ def test_environment_keys_pick_the_entry(sandbox: Path) -> None:
     assert one.directory != two.directory
     public = locate.place(parse("public.ecr.aws"), sandbox / "state", env)
     assert public.directory.name.startswith("ecr-public-us-east-1-")
+
+
+def test_rule_5_yields_when_the_default_identity_is_in_the_account(sandbox: Path) -> None:
+    write_profiles(sandbox)
+    default_source = "profile:default"
+    state.remember(sandbox / "state", [], {default_source: "123456789012"})
+    where = locate.place(parse(HOST), sandbox / "state")
+    assert (where.profile, where.rule) == (None, "the default credential chain")
