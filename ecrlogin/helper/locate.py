@@ -5,12 +5,11 @@ the AWS config files and ecrlogin's own small records."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrlogin.helper import cache, records
+from ecrlogin.helper import cache, quick, records
 from ecrlogin.identity import identity, profiles, routing
 from ecrlogin.registry import Registry
 
@@ -18,15 +17,11 @@ _ONLY_PROFILE_RULE = "the only profile whose role or SSO account is"
 
 
 def state_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    """`ecrlogin.state.state_dir()`, without importing platformdirs on Linux (~10-30 ms).
-
-    platformdirs' Linux rule: `$XDG_STATE_HOME` (if not blank), else `~/.local/state`.
-    """
-    if environ.get("ECRLOGIN_STATE_DIR"):
-        return Path(environ["ECRLOGIN_STATE_DIR"]).expanduser()
-    if sys.platform == "linux":
-        base = environ.get("XDG_STATE_HOME", "").strip() or os.path.expanduser("~/.local/state")
-        return Path(base) / "ecrlogin"
+    """`ecrlogin.state.state_dir()`, without importing platformdirs where the rule is known
+    (Linux: `$XDG_STATE_HOME` if not blank, else `~/.local/state`; see `quick.state_dir`)."""
+    known = quick.state_dir(environ)
+    if known is not None:
+        return Path(known)
     from ecrlogin import state
 
     return state.state_dir(environ)

@@ -1,5 +1,6 @@
 """`docker-credential-ecrlogin get|store|erase|list|version`: the docker-credential-helpers
-protocol, with a plain `main(argv)` reading stdin (no click: a cache hit must start fast).
+protocol, with a plain `main(argv)` reading stdin (no click: a cache hit must start fast; it
+imports `quick` alone, and `serve` only when `quick` has no answer).
 
 Exit 0 and JSON on stdout for success; exit 1 and one line on stdout for anything else, which
 docker shows as the helper's error. Not an ECR host: `credentials not found in native keychain`,
@@ -9,12 +10,15 @@ the protocol's own words, so that docker carries on without credentials.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
 
 from ecrlogin.errors import EcrLoginError, redact
-from ecrlogin.helper import serve
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs a cache hit a few milliseconds
+    from typing import TextIO
 
 NOT_FOUND = "credentials not found in native keychain"
 PROGRAM = "docker-credential-ecrlogin"
@@ -31,35 +35,49 @@ def main(
         return 1
     try:
         return _run(args[0], source, out)
-    except serve.NotEcr:
-        out.write(NOT_FOUND + "\n")
     except EcrLoginError as error:
         out.write(error.one_line() + "\n")
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # a bug: still one line, and never a secret
-        out.write(redact(f"{PROGRAM}: internal error: {type(error).__name__}: {error}") + "\n")
+    except Exception as error:
+        from ecrlogin.helper.serve import NotEcr
+
+        if isinstance(error, NotEcr):
+            out.write(NOT_FOUND + "\n")
+        else:  # a bug: still one line, and never a secret
+            out.write(redact(f"{PROGRAM}: internal error: {type(error).__name__}: {error}") + "\n")
     return 1
 
 
 def _run(action: str, source: TextIO, out: TextIO) -> int:
     if action == "get":
         server_url = _server_url(source)
-        answer = serve.get(server_url)
-        body = {"ServerURL": answer.server_url, "Username": "AWS", "Secret": answer.secret}
+        from ecrlogin.helper import quick
+
+        secret = quick.hit(server_url, os.environ)
+        if secret is None:
+            from ecrlogin.helper import serve
+
+            secret = serve.get(server_url).secret
+        body = {"ServerURL": server_url, "Username": "AWS", "Secret": secret}
         out.write(json.dumps(body) + "\n")
-    elif action == "store":
+        return 0
+    if action == "store":
         source.read()  # ECR passwords come from AWS: accepted and ignored
-    elif action == "erase":
-        serve.erase(_server_url(source))
-    elif action == "list":
-        out.write(json.dumps(serve.listing()) + "\n")
-    elif action == "version":
+        return 0
+    if action in ("erase", "list"):
+        from ecrlogin.helper import serve
+
+        if action == "erase":
+            serve.erase(_server_url(source))
+        else:
+            out.write(json.dumps(serve.listing()) + "\n")
+        return 0
+    if action == "version":
         out.write(f"{PROGRAM} (ecrlogin) {_version()}\n")
-    else:
-        out.write(USAGE + "\n")
-        return 1
-    return 0
+        return 0
+    out.write(USAGE + "\n")
+    return 1
 
 
 def _server_url(source: TextIO) -> str:

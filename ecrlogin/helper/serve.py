@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ecrlogin import registry as ecr
 from ecrlogin.errors import EcrLoginError, UsageError
-from ecrlogin.helper import cache, locate, records
+from ecrlogin.helper import cache, locate, quick, records
 from ecrlogin.registry import Registry
 
 if TYPE_CHECKING:
@@ -63,10 +63,27 @@ def get(
     fetcher: Fetcher | None = None,
     warn: Warn = stderr_warning,
 ) -> Answer:
-    """The password for `server_url`: cached while valid >= 15 min, else fetched once."""
+    """The password for `server_url`: cached while valid >= 15 min, else fetched once.
+
+    The full path: `quick.hit` (tried first by `main`) answers most hits with fewer imports.
+    """
     registry = parse(server_url)
     directory = state_dir or locate.state_dir(environ)
+    inputs = quick.inputs(str(directory), environ)  # before routing reads them
     where = locate.place(registry, directory, environ)
+    answer = _answer(where, server_url, directory, now, fetcher, warn)
+    quick.remember(str(directory), registry.host, where.directory.name, inputs)
+    return answer
+
+
+def _answer(
+    where: locate.Place,
+    server_url: str,
+    directory: Path,
+    now: Clock,
+    fetcher: Fetcher | None,
+    warn: Warn,
+) -> Answer:
     try:
         entry = cache.read_entry(where.directory)
     except cache.CorruptEntry:

@@ -69,10 +69,12 @@ def test_version_and_usage() -> None:
 
 def test_a_cache_hit_imports_no_heavy_library(sandbox: Path) -> None:
     fill()
+    assert run("get", stdin=HOST)[0] == 0  # the full path, which leaves the memo `quick` reads
     probe = (
         "import sys, io; from ecrlogin.helper.main import main; "
         f"sys.stdin = io.StringIO({HOST!r}); code = main(['get']); "
-        "heavy = [m for m in ('botocore', 'boto3', 'docker', 'rich', 'click', 'platformdirs') "
+        "heavy = [m for m in ('botocore', 'boto3', 'docker', 'rich', 'click', 'platformdirs', "
+        "'ecrlogin.helper.serve', 'dataclasses', 'configparser', 'pathlib', 'typing') "
         "if m in sys.modules]; print(code, heavy, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
