@@ -15,6 +15,7 @@ import json
 import shlex
 import shutil
 import socket
+import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,6 +99,9 @@ def helper_case(work: Path) -> Case:
         stdin = shlex.quote(str(work / "server-url"))
         return ["sh", "-c", f"exec {shlex.quote(program)} get < {stdin}"]
 
+    ours = get(str(BIN / "docker-credential-ecrlogin"))
+    # The first get takes the full path (routing, identity) and leaves the memo hits use.
+    subprocess.run(ours, env=ours_env, capture_output=True, check=True)
     return Case(
         "F. credential helper, cache hit",
         Command(
