@@ -104,9 +104,7 @@ def helper_case(work: Path) -> Case:
     subprocess.run(ours, env=ours_env, capture_output=True, check=True)
     return Case(
         "F. credential helper, cache hit",
-        Command(
-            "docker-credential-ecrlogin get", get(str(BIN / "docker-credential-ecrlogin")), ours_env
-        ),
+        Command("docker-credential-ecrlogin get", ours, ours_env),
         Command("docker-credential-ecr-login get (Go)", get(go), theirs_env),
         "<= 30 ms and <= 3x",
         lambda ours, theirs: ours <= 0.030 and ours <= 3 * theirs,
