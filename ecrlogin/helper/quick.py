@@ -99,12 +99,16 @@ def remember(directory: str, host: str, entry: str, digest: str) -> None:
     """Record that `entry` answers `host` while `inputs()` is `digest` (taken before routing)."""
     from pathlib import Path
 
+    from ecrlogin.errors import ConfigFileError
     from ecrlogin.files import locked, read_json_object, write_json_atomic
 
     path = Path(memo_path(directory))
     try:
         with locked(path.parent, timeout=2):
-            data = read_json_object(path)
+            try:
+                data = read_json_object(path)
+            except ConfigFileError:  # torn or foreign: a memo is rebuilt, never repaired
+                data = {}
             routes = data.get("routes") if data.get("version") == VERSION else None
             routes = routes if isinstance(routes, dict) else {}
             if routes.get(host) != {"inputs": digest, "entry": entry}:

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .conftest import Moto
-from .sandbox import VENV_BIN, Sandbox, host
+from .sandbox import VENV_BIN, Sandbox, files_under, find_secrets, host
 from .servers import FaultProxy, Listener
 
 HELPER = str(VENV_BIN / "docker-credential-ecrlogin")
@@ -40,6 +40,10 @@ def test_twenty_cold_gets_make_one_fetch(box: Sandbox, proxy: FaultProxy, moto: 
     assert secrets <= set(moto.passwords())
     (path,) = token_files(box)
     assert path.stat().st_mode & 0o777 == 0o600
+    # the token is in its cache file and on stdout, nowhere else
+    outputs = {f"stderr {n}": r.stderr for n, r in enumerate(runs)}
+    files = files_under(box.root, skip=(path,))
+    assert find_secrets(outputs | files, moto.passwords()) == []
 
 
 def test_corrupt_cache_is_replaced_with_a_warning(box: Sandbox, moto: Moto) -> None:

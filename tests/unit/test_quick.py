@@ -60,3 +60,12 @@ def test_a_torn_token_is_no_quick_answer(memo: Path) -> None:
     (token,) = (memo / "state").glob("helper-cache/*/token.json")
     token.write_text('{"version": 1, "password": "q')
     assert quick.hit(HOST, os.environ) is None
+
+
+def test_a_corrupt_memo_is_rebuilt(memo: Path) -> None:
+    path = Path(quick.memo_path(str(memo / "state")))
+    path.write_text("{torn")
+    assert quick.hit(HOST, os.environ) is None
+    assert serve.get(HOST).secret == SECRET
+    assert quick.hit(HOST, os.environ) == SECRET
+    assert path.stat().st_mode & 0o777 == 0o600
