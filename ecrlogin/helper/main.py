@@ -9,7 +9,6 @@ the protocol's own words, so that docker carries on without credentials.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -59,8 +58,7 @@ def _run(action: str, source: TextIO, out: TextIO) -> int:
             from ecrlogin.helper import serve
 
             secret = serve.get(server_url).secret
-        body = {"ServerURL": server_url, "Username": "AWS", "Secret": secret}
-        out.write(json.dumps(body) + "\n")
+        out.write(_credentials(server_url, secret) + "\n")
         return 0
     if action == "store":
         source.read()  # ECR passwords come from AWS: accepted and ignored
@@ -71,6 +69,8 @@ def _run(action: str, source: TextIO, out: TextIO) -> int:
         if action == "erase":
             serve.erase(_server_url(source))
         else:
+            import json
+
             out.write(json.dumps(serve.listing()) + "\n")
         return 0
     if action == "version":
@@ -78,6 +78,13 @@ def _run(action: str, source: TextIO, out: TextIO) -> int:
         return 0
     out.write(USAGE + "\n")
     return 1
+
+
+def _credentials(server_url: str, secret: str) -> str:
+    """`json.dumps({"ServerURL": …, "Username": "AWS", "Secret": …})`, without importing json."""
+    from ecrlogin.helper.lightjson import quote
+
+    return f'{{"ServerURL": {quote(server_url)}, "Username": "AWS", "Secret": {quote(secret)}}}'
 
 
 def _server_url(source: TextIO) -> str:

@@ -1,4 +1,4 @@
-"""The cache hit in as few imports as possible (os, json, datetime, hashlib): a memo of which
+"""The cache hit in as few imports as possible (os, datetime, hashlib, `lightjson`): a memo of which
 cache entry answered a host, valid only while nothing that decides the identity has changed.
 
 Routing and identity (`ecrlogin.helper.locate`) need dataclasses, pathlib, configparser and the
@@ -11,11 +11,16 @@ unexpected here means "no quick answer": the full path decides, and warns where 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+
+from ecrlogin.helper import lightjson
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs a cache hit a few milliseconds
+    from typing import Any
 
 MEMO_NAME = "routes.json"
 VERSION = 1
@@ -64,7 +69,7 @@ def inputs(directory: str, environ: Mapping[str, str]) -> str:
             seen.append([path, None])
             continue
         seen.append([path, st.st_ino, st.st_size, st.st_mtime_ns])
-    return hashlib.sha256(json.dumps(seen).encode()).hexdigest()
+    return hashlib.sha256(repr(seen).encode()).hexdigest()
 
 
 def memo_path(directory: str) -> str:
@@ -78,13 +83,11 @@ def hit(server_url: str, environ: Mapping[str, str], now: datetime | None = None
     if directory is None or not host:
         return None
     try:
-        with open(memo_path(directory), "rb") as handle:
-            route = json.load(handle)["routes"][host]
+        route = _read(memo_path(directory))["routes"][host]
         if route["inputs"] != inputs(directory, environ):
             return None
         entry = os.path.join(directory, "helper-cache", os.path.basename(route["entry"]))
-        with open(os.path.join(entry, "token.json"), "rb") as handle:
-            token = json.load(handle)
+        token = _read(os.path.join(entry, "token.json"))
         expires = datetime.fromisoformat(token["expires_at"])
         password = token["password"]
         ok = token["version"] == VERSION and isinstance(password, str) and password
@@ -93,6 +96,11 @@ def hit(server_url: str, environ: Mapping[str, str], now: datetime | None = None
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return None
+
+
+def _read(path: str) -> Any:
+    with open(path, "rb") as handle:
+        return lightjson.loads(handle.read())
 
 
 def remember(directory: str, host: str, entry: str, digest: str) -> None:

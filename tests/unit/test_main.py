@@ -74,7 +74,8 @@ def test_a_cache_hit_imports_no_heavy_library(sandbox: Path) -> None:
         "import sys, io; from ecrlogin.helper.main import main; "
         f"sys.stdin = io.StringIO({HOST!r}); code = main(['get']); "
         "heavy = [m for m in ('botocore', 'boto3', 'docker', 'rich', 'click', 'platformdirs', "
-        "'ecrlogin.helper.serve', 'dataclasses', 'configparser', 'pathlib', 'typing') "
+        "'ecrlogin.helper.serve', 'dataclasses', 'configparser', 'pathlib', 'typing', "
+        "'json', 're') "
         "if m in sys.modules]; print(code, heavy, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
