@@ -135,6 +135,7 @@ def write_entry(directory: Path, entry: Entry) -> None:
             "version": VERSION,
             "password": entry.password,
             "expires_at": entry.expires_at.astimezone(UTC).isoformat(),
+            "expires_epoch": entry.expires_at.timestamp(),  # for quick.hit, without datetime
             "account": entry.account,
             "hosts": list(entry.hosts),
         },

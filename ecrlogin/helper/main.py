@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 
 from ecrlogin.errors import EcrLoginError, redact
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs a cache hit a few milliseconds
+if TYPE_CHECKING:  # typing and collections cost a cache hit a few milliseconds
+    from collections.abc import Sequence
     from typing import TextIO
 
 NOT_FOUND = "credentials not found in native keychain"

@@ -1,5 +1,5 @@
-"""The cache hit in as few imports as possible (os, datetime, hashlib, `lightjson`): a memo of which
-cache entry answered a host, valid only while nothing that decides the identity has changed.
+"""The cache hit in as few imports as possible (os, time, _blake2, `lightjson`): a memo of
+which cache entry answered a host, valid only while nothing that decides the identity changed.
 
 Routing and identity (`ecrlogin.helper.locate`) need dataclasses, pathlib, configparser and the
 registry's partition data: about as much again as the interpreter's own start. Their answer for
@@ -10,21 +10,25 @@ unexpected here means "no quick answer": the full path decides, and warns where 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+import time
 
 from ecrlogin.helper import lightjson
 
+try:  # hashlib would load OpenSSL first (~3 ms); the same BLAKE2 either way
+    from _blake2 import blake2b
+except ImportError:  # not CPython
+    from hashlib import blake2b
+
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs a cache hit a few milliseconds
+if TYPE_CHECKING:  # typing and collections cost a cache hit a few milliseconds
+    from collections.abc import Mapping
     from typing import Any
 
 MEMO_NAME = "routes.json"
 VERSION = 1
-MIN_VALIDITY = timedelta(minutes=15)  # as cache.MIN_VALIDITY (a unit test holds them equal)
+MIN_VALIDITY_SECONDS = 15 * 60  # as cache.MIN_VALIDITY (a unit test holds them equal)
 # Everything routing.choose and identity.resolve read from the environment.
 _VARIABLES = (
     "AWS_PROFILE",
@@ -69,14 +73,14 @@ def inputs(directory: str, environ: Mapping[str, str]) -> str:
             seen.append([path, None])
             continue
         seen.append([path, st.st_ino, st.st_size, st.st_mtime_ns])
-    return hashlib.sha256(repr(seen).encode()).hexdigest()
+    return blake2b(repr(seen).encode(), digest_size=20).hexdigest()
 
 
 def memo_path(directory: str) -> str:
     return os.path.join(directory, "helper-cache", MEMO_NAME)
 
 
-def hit(server_url: str, environ: Mapping[str, str], now: datetime | None = None) -> str | None:
+def hit(server_url: str, environ: Mapping[str, str], now: float | None = None) -> str | None:
     """The cached password for `server_url` if the memo and the token both say so; else None."""
     directory = state_dir(environ)
     host = host_of(server_url)
@@ -88,10 +92,10 @@ def hit(server_url: str, environ: Mapping[str, str], now: datetime | None = None
             return None
         entry = os.path.join(directory, "helper-cache", os.path.basename(route["entry"]))
         token = _read(os.path.join(entry, "token.json"))
-        expires = datetime.fromisoformat(token["expires_at"])
-        password = token["password"]
+        expires, password = token["expires_epoch"], token["password"]
         ok = token["version"] == VERSION and isinstance(password, str) and password
-        if ok and expires - (now or datetime.now(UTC)) >= MIN_VALIDITY:
+        left = float(expires) - (time.time() if now is None else now)
+        if ok and left >= MIN_VALIDITY_SECONDS:
             return str(password)
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -75,7 +75,7 @@ def test_a_cache_hit_imports_no_heavy_library(sandbox: Path) -> None:
         f"sys.stdin = io.StringIO({HOST!r}); code = main(['get']); "
         "heavy = [m for m in ('botocore', 'boto3', 'docker', 'rich', 'click', 'platformdirs', "
         "'ecrlogin.helper.serve', 'dataclasses', 'configparser', 'pathlib', 'typing', "
-        "'json', 're') "
+        "'json', 're', 'hashlib', 'datetime', 'collections') "
         "if m in sys.modules]; print(code, heavy, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

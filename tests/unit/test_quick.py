@@ -31,7 +31,7 @@ def test_hit_after_the_full_path(memo: Path) -> None:
     assert quick.hit(f"https://{HOST}/v2/x", os.environ) == SECRET
     assert quick.hit(f"ftp://{HOST}", os.environ) is None
     assert quick.hit("210987654321.dkr.ecr.eu-west-1.amazonaws.com", os.environ) is None
-    assert quick.MIN_VALIDITY == cache.MIN_VALIDITY
+    assert cache.MIN_VALIDITY.total_seconds() == quick.MIN_VALIDITY_SECONDS
 
 
 @pytest.mark.parametrize("variable", ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_CONFIG_FILE"])
@@ -51,7 +51,8 @@ def test_changed_files_are_no_quick_answer(memo: Path) -> None:
 
 def test_a_token_near_expiry_or_erased_is_no_quick_answer(memo: Path) -> None:
     soon = datetime.now(UTC) + timedelta(hours=12) - timedelta(minutes=14)
-    assert quick.hit(HOST, os.environ, now=soon) is None
+    assert quick.hit(HOST, os.environ, now=soon.timestamp()) is None
+    assert quick.hit(HOST, os.environ, now=soon.timestamp() - 120) == SECRET
     serve.erase(HOST)
     assert quick.hit(HOST, os.environ) is None
 
