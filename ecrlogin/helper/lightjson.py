@@ -37,6 +37,12 @@ def loads(raw: bytes | str) -> object:
         value, end = scanner(text, start)
     except StopIteration:
         raise ValueError("not a JSON document") from None
+    except ValueError:
+        raise
+    except Exception:  # the C scanner reports errors through json.decoder, which it does not
+        import json  # import itself (a SystemError when absent): let json give the answer
+
+        return json.loads(text)
     if text[end:].strip(_WHITESPACE):
         raise ValueError("more than one JSON document")
     return value

@@ -79,7 +79,7 @@ def test_sigkill_of_the_real_helper_mid_fetch(moto: Moto, tmp_path: Path) -> Non
         box = Sandbox(tmp_path / f"u{n}")
         env = box.env(moto.url)
         kill_after([HELPER, "get"], random.Random(n).uniform(0.2, 1.5), env)
-        (entry,) = list(box.state_dir.glob("helper-cache/*")) or [None]
+        (entry,) = list(box.state_dir.glob("helper-cache/ecr-*")) or [None]
         outcomes.append("none" if entry is None or cache.read_entry(entry) is None else "whole")
         done = subprocess.run(
             [HELPER, "get"], input=host(1), env=env, capture_output=True, text=True, timeout=60

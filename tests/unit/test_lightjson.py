@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -51,3 +53,14 @@ def test_quote_is_json_dumps(text: str) -> None:
 def test_anything_but_one_document_is_refused(raw: str | bytes) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - json's own errors are ValueErrors too
         lightjson.loads(raw)
+
+
+def test_errors_in_a_fresh_interpreter_are_value_errors() -> None:
+    probe = (
+        "import sys; from ecrlogin.helper import lightjson\n"
+        "for raw in ('{\"a\": \"torn', '[1,]', '{\"a\" 1}'):\n"
+        "    try: lightjson.loads(raw)\n"
+        "    except ValueError: pass\n"
+        "    else: sys.exit('parsed ' + raw)\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True)
