@@ -73,6 +73,6 @@ def test_unreachable_aws_is_bounded_and_remembered(box: Sandbox, listener: Liste
     with ThreadPoolExecutor(8) as pool:
         again = list(pool.map(lambda _: get(host(2), env), range(8)))
     assert {(r.returncode, r.stdout) for r in again} == {(1, first.stdout)}
-    assert time.monotonic() - began < 5  # nobody waited for AWS again
-    assert listener.connections == tried
+    assert listener.connections == tried  # nobody tried AWS again...
+    assert time.monotonic() - began < 15  # ...nor waited for it (8 processes on a busy machine)
     assert token_files(box) == []
