@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ class PodmanSink:
             if registry.is_ecr_host(host)
         }
 
-    def _editing(self) -> Any:
+    def _editing(self) -> AbstractContextManager[dict[str, Any]]:
         return dockerconfig.editing(self.path.parent, self.path.name)
 
 
