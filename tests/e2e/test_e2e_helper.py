@@ -139,3 +139,15 @@ def test_not_ecr_and_logout(local_ecr: LocalEcr, client: Client) -> None:
     assert client.credential_helper("ecrlogin", "list", "").stdout.strip() == "{}"
     pull = client.pull(local_ecr.image(REGION))
     assert is_auth_error(pull), describe(pull)
+
+
+def test_a_failing_fetch_is_one_line_for_skopeo(local_ecr: LocalEcr, client: Client) -> None:
+    host = local_ecr.host("us-west-2")
+    client.write_config({"credHelpers": {host: "ecrlogin"}, "auths": {host: {}}})
+    with local_ecr.failing_region("us-west-2"):
+        inspect = client.skopeo("inspect", f"docker://{local_ecr.image('us-west-2')}")
+        pull = client.pull(local_ecr.image("us-west-2"))
+    assert inspect.returncode != 0
+    assert "may not call ecr:GetAuthorizationToken" in inspect.stderr, describe(inspect)
+    assert "grant ecr:GetAuthorizationToken" in inspect.stderr, describe(inspect)
+    assert is_auth_error(pull), describe(pull)  # the docker CLI carries on without credentials
