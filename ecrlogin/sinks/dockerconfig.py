@@ -77,8 +77,8 @@ def fingerprint(config: Mapping[str, Any], host: str) -> str | None:
     return hashlib.sha256(seen.encode()).hexdigest()[:16]
 
 
-def load(directory: Path) -> dict[str, Any]:
-    path = directory / CONFIG_NAME
+def load(directory: Path, name: str = CONFIG_NAME) -> dict[str, Any]:
+    path = directory / name
     data = read_json_object(path)
     _validate(data, path)
     return data
@@ -104,12 +104,15 @@ def _validate(data: Mapping[str, Any], path: Path) -> None:
 
 
 @contextlib.contextmanager
-def editing(directory: Path) -> Iterator[dict[str, Any]]:
-    """Lock, load, let the caller change the config, and write it back if it changed."""
-    path = directory / CONFIG_NAME
+def editing(directory: Path, name: str = CONFIG_NAME) -> Iterator[dict[str, Any]]:
+    """Lock, load, let the caller change the config, and write it back if it changed.
+
+    `name`: another file of the same format (podman's auth.json).
+    """
+    path = directory / name
     target = real_path(path)
     with locked(target.parent):
-        data = load(directory)
+        data = load(directory, name)
         before = copy.deepcopy(data)
         yield data
         if data != before:

@@ -1,0 +1,119 @@
+"""`--to podman`: store as `podman login` would, in the containers auth file.
+
+Which file, as podman 4.3 (containers/image) decides when writing: `$REGISTRY_AUTH_FILE`; else
+`$XDG_RUNTIME_DIR/containers/auth.json` (the directory must exist); else, for root on Linux,
+`/run/containers/0/auth.json`; else `~/.config/containers/auth.json` (`$XDG_CONFIG_HOME`), which
+podman always reads too. The file's own `credHelpers[host]` are honoured; its `credsStore` is
+ignored, as podman ignores it. Writes are config.json's: locked, whole, atomic, modes kept,
+symlinks followed, a malformed file refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecrlogin import registry
+from ecrlogin.errors import ConfigFileError, EcrLoginError
+from ecrlogin.sinks import credstore, dockerconfig
+from ecrlogin.sinks.base import Credential, Held, Stored
+
+STORED_IN = "auth.json"
+
+
+def auth_file(
+    environ: Mapping[str, str] = os.environ, *, uid: int | None = None, platform: str = sys.platform
+) -> Path:
+    """The auth file `podman login` would write, for this environment."""
+    if environ.get("REGISTRY_AUTH_FILE"):
+        return Path(environ["REGISTRY_AUTH_FILE"]).expanduser()
+    home = Path(environ.get("HOME") or os.path.expanduser("~"))
+    if platform != "linux":
+        return home / ".config" / "containers" / "auth.json"
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        if not Path(runtime).is_dir():
+            raise ConfigFileError(
+                f"XDG_RUNTIME_DIR ({runtime}) does not exist; podman would refuse it too",
+                "create that directory or unset XDG_RUNTIME_DIR",
+            )
+        return Path(runtime) / "containers" / "auth.json"
+    if (os.geteuid() if uid is None else uid) == 0:
+        return Path("/run/containers/0/auth.json")
+    config_home = environ.get("XDG_CONFIG_HOME") or str(home / ".config")
+    return Path(config_home) / "containers" / "auth.json"
+
+
+@dataclass(frozen=True)
+class PodmanSink:
+    path: Path  # `auth_file(environ)` unless given (`--authfile`)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> PodmanSink:
+        return cls(auth_file(environ))
+
+    def store(self, credentials: Sequence[Credential]) -> dict[str, Stored]:
+        outcome: dict[str, Stored] = {}
+        with self._editing() as config:
+            for credential in credentials:
+                host = credential.registry.host
+                outcome[host] = _store_one(config, host, credential.password)
+        return outcome
+
+    def erase(self, hosts: Sequence[str]) -> dict[str, Stored]:
+        outcome: dict[str, Stored] = {}
+        with self._editing() as config:
+            for host in hosts:
+                helper = _helper(config, host)
+                try:
+                    if helper:
+                        credstore.erase_secret(helper, host)
+                except EcrLoginError as error:
+                    outcome[host] = Stored(host, STORED_IN, error=error)
+                    continue
+                had_entry = dockerconfig.remove_entry(config, host)
+                outcome[host] = Stored(host, STORED_IN if had_entry or helper else None)
+        return outcome
+
+    def held(self) -> dict[str, Held]:
+        config = dockerconfig.load(self.path.parent, self.path.name)
+        return {
+            host: Held(host, STORED_IN, fingerprint(config, host))
+            for host in dockerconfig.hosts(config)
+            if registry.is_ecr_host(host)
+        }
+
+    def _editing(self) -> AbstractContextManager[dict[str, Any]]:
+        return dockerconfig.editing(self.path.parent, self.path.name)
+
+
+def _helper(config: Mapping[str, Any], host: str) -> str | None:
+    """The file's own credHelpers entry for `host` (its credsStore is ignored, as podman does)."""
+    helper = (config.get("credHelpers") or {}).get(host)
+    return helper or None
+
+
+def _store_one(config: dict[str, Any], host: str, password: str) -> Stored:
+    helper = _helper(config, host)
+    try:
+        if helper:
+            credstore.store_secret(helper, host, password)
+        else:
+            dockerconfig.set_entry(config, host, {"auth": dockerconfig.encode_auth(password)})
+    except EcrLoginError as error:
+        return Stored(host, STORED_IN, error=error)
+    return Stored(host, STORED_IN, fingerprint=fingerprint(config, host))
+
+
+def fingerprint(config: Mapping[str, Any], host: str) -> str:
+    """A short digest of what the file holds for `host` (never reversible to the secret)."""
+    entry = (config.get("auths") or {}).get(host)
+    seen = json.dumps([entry, _helper(config, host)], sort_keys=True)
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]

@@ -1,0 +1,72 @@
+"""helper.locate: the state directory without platformdirs, and the entry routing picks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ecrlogin import state
+from ecrlogin.helper import locate, records
+from ecrlogin.registry import parse
+
+HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+
+
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/tmp/xdg-state"])
+def test_state_dir_is_ecrlogins_own(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    monkeypatch.delenv("ECRLOGIN_STATE_DIR")
+    if xdg is None:
+        monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_STATE_HOME", xdg)
+    assert locate.state_dir(os.environ) == state.state_dir(os.environ)
+    monkeypatch.setenv("ECRLOGIN_STATE_DIR", "~/elsewhere")
+    assert locate.state_dir(os.environ) == state.state_dir(os.environ)
+
+
+def write_profiles(sandbox: Path, role_account: str = "123456789012") -> None:
+    (sandbox / "aws").mkdir(exist_ok=True)
+    (sandbox / "aws" / "config").write_text(
+        f"[profile prod]\nrole_arn = arn:aws:iam::{role_account}:role/x\nsource_profile = base\n"
+        "[profile base]\nregion = eu-west-1\n"
+    )
+
+
+def test_recorded_profile_decides_the_entry(sandbox: Path) -> None:
+    write_profiles(sandbox)
+    records.remember(sandbox / "state", {HOST: "base"})
+    where = locate.place(parse(HOST), sandbox / "state")
+    assert (where.profile, where.rule) == ("base", "recorded by --to helper -p")
+    assert where.directory.parent == sandbox / "state" / "helper-cache"
+    assert where.directory.name.startswith("ecr-eu-west-1-")
+    other = locate.entry_for(parse(HOST), "prod", sandbox / "state")
+    assert other.directory != where.directory  # another identity, another entry
+
+
+def test_an_edited_profile_is_another_entry(sandbox: Path) -> None:
+    write_profiles(sandbox)
+    before = locate.place(parse(HOST), sandbox / "state")
+    assert before.profile == "prod"  # the only profile whose role is in the account
+    write_profiles(sandbox, role_account="999999999999")
+    after = locate.entry_for(parse(HOST), "prod", sandbox / "state")
+    assert after.directory != before.directory
+
+
+def test_environment_keys_pick_the_entry(sandbox: Path) -> None:
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIAONE")
+    one = locate.place(parse(HOST), sandbox / "state", env)
+    two = locate.place(parse(HOST), sandbox / "state", env | {"AWS_ACCESS_KEY_ID": "AKIATWO"})
+    assert one.profile is None
+    assert one.directory != two.directory
+    public = locate.place(parse("public.ecr.aws"), sandbox / "state", env)
+    assert public.directory.name.startswith("ecr-public-us-east-1-")
+
+
+def test_rule_5_yields_when_the_default_identity_is_in_the_account(sandbox: Path) -> None:
+    write_profiles(sandbox)
+    default_source = "profile:default"
+    state.remember(sandbox / "state", [], {default_source: "123456789012"})
+    where = locate.place(parse(HOST), sandbox / "state")
+    assert (where.profile, where.rule) == (None, "the default credential chain")

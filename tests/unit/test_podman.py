@@ -1,0 +1,93 @@
+"""sinks.podman: the auth file podman login writes, stored the way podman stores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakehelper import install
+
+from ecrlogin.errors import ConfigFileError
+from ecrlogin.registry import parse
+from ecrlogin.sinks import dockerconfig
+from ecrlogin.sinks.base import Credential
+from ecrlogin.sinks.podman import PodmanSink, auth_file
+
+HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+PASSWORD = "pod" * 900
+
+
+def test_auth_file_follows_podmans_order(tmp_path: Path) -> None:
+    home = {"HOME": str(tmp_path)}
+    runtime = tmp_path / "run"
+    runtime.mkdir()
+    assert auth_file({**home, "REGISTRY_AUTH_FILE": "/x/a.json"}) == Path("/x/a.json")
+    env = {**home, "XDG_RUNTIME_DIR": str(runtime)}
+    assert auth_file(env) == runtime / "containers" / "auth.json"
+    assert auth_file(home, uid=0) == Path("/run/containers/0/auth.json")
+    assert auth_file(home, uid=1000) == tmp_path / ".config" / "containers" / "auth.json"
+    xdg = {**home, "XDG_CONFIG_HOME": "/cfg"}
+    assert auth_file(xdg, uid=1000) == Path("/cfg/containers/auth.json")
+    assert auth_file(env, platform="darwin") == tmp_path / ".config" / "containers" / "auth.json"
+    with pytest.raises(ConfigFileError, match="XDG_RUNTIME_DIR"):
+        auth_file({**home, "XDG_RUNTIME_DIR": str(tmp_path / "missing")})
+
+
+def read(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def test_store_writes_auths_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "containers" / "auth.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"auths": {"quay.io": {"auth": "cTp4"}}, "credsStore": "nope"}))
+    stored = PodmanSink(path).store([Credential(parse(HOST), PASSWORD, None, None)])
+    assert stored[HOST].stored_in == "auth.json"
+    data = read(path)
+    assert data["auths"][HOST] == {"auth": dockerconfig.encode_auth(PASSWORD)}
+    assert data["auths"]["quay.io"] == {"auth": "cTp4"}
+    assert data["credsStore"] == "nope"  # ignored, as podman ignores it, and kept
+    assert PodmanSink(path).held()[HOST].fingerprint == stored[HOST].fingerprint
+    assert PodmanSink(path).erase([HOST])[HOST].stored_in == "auth.json"
+    assert read(path)["auths"] == {"quay.io": {"auth": "cTp4"}}
+
+
+def test_new_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "run" / "containers" / "auth.json"
+    PodmanSink(path).store([Credential(parse(HOST), PASSWORD, None, None)])
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_cred_helpers_of_the_file_are_honoured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    helper = install(tmp_path / "bin", monkeypatch, "fake")
+    path = tmp_path / "auth.json"
+    path.write_text(json.dumps({"credHelpers": {HOST: "fake"}}))
+    PodmanSink(path).store([Credential(parse(HOST), PASSWORD, None, None)])
+    assert helper.secrets()[HOST]["Secret"] == PASSWORD
+    assert PASSWORD not in path.read_text()
+    PodmanSink(path).erase([HOST])
+    assert helper.secrets() == {}
+
+
+def test_malformed_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "auth.json"
+    path.write_text('{"auths": [')
+    with pytest.raises(ConfigFileError):
+        PodmanSink(path).store([Credential(parse(HOST), PASSWORD, None, None)])
+    assert path.read_text() == '{"auths": ['
+
+
+def test_symlinked_file_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("{}")
+    link = tmp_path / "auth.json"
+    link.symlink_to(real)
+    PodmanSink(link).store([Credential(parse(HOST), PASSWORD, None, None)])
+    assert link.is_symlink()
+    assert HOST in read(real)["auths"]
