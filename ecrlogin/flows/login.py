@@ -54,7 +54,13 @@ def login(
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row.
     """
-    sink = open_sink(settings.to, settings.docker_config, daemon_client=daemon_client)
+    sink = open_sink(
+        settings.to,
+        settings.docker_config,
+        state_dir=settings.state_dir,
+        daemon_client=daemon_client,
+        environ=environ,
+    )
     held = sink.held()  # a malformed config is refused here, before any AWS call
     known = state.load(settings.state_dir)
     log.debug(
@@ -73,7 +79,11 @@ def login(
             except EcrLoginError as error:
                 failures.append(Result("", identity.shown, "failed", failure=error))
         targets, route_notes = routes.route(
-            plan(request, list(regions), regions.__getitem__), request, known, environ, hints
+            plan(request, list(regions), regions.__getitem__),
+            request,
+            known,
+            environ,
+            routes.with_records(hints, settings.state_dir),
         )
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())

@@ -40,7 +40,7 @@ def logout(
     named = [registry.parse(ref).host for ref in request.references]
     known = state.load(settings.state_dir)
     removals: dict[str, Removal] = {}
-    for sink in every_place(settings.docker_config, environ):
+    for sink in every_place(settings.docker_config, settings.state_dir, environ):
         held = list(sink.held()) if request.everything or filtered else []
         hosts = [h for h in dict.fromkeys([*named, *held]) if _wanted(h, request, known, environ)]
         if not hosts:

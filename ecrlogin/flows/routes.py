@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from ecrlogin import state
 from ecrlogin.errors import AwsError
@@ -72,3 +73,12 @@ def route(
         if chosen.note:
             notes.append(f"{target.named.host}: {chosen.note}")
     return list(dict.fromkeys(out)), list(dict.fromkeys(notes))
+
+
+def with_records(hints: routing.Hints | None, state_dir: Path) -> routing.Hints:
+    """The rules' inputs plus the profiles `--to helper -p NAME` recorded per host (rule 3)."""
+    from dataclasses import replace
+
+    from ecrlogin.helper import records
+
+    return replace(hints or routing.Hints(), recorded=records.profiles(state_dir))

@@ -49,7 +49,7 @@ def status(
     now = clock()
     known = state.load(settings.state_dir)
     rows = []
-    for sink in every_place(settings.docker_config, environ):
+    for sink in every_place(settings.docker_config, settings.state_dir, environ):
         for held in sink.held().values():
             rows.append(_row(held, known.for_host(held.host), sink.place, now, environ))
     rows = [row for row in rows if _wanted(row, query)]

@@ -1,4 +1,4 @@
-"""The sink of a run, from `--to`."""
+"""The sink of a run, from `--to`, and every place `status` and `logout` must cover."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ from typing import Any
 from ecrlogin.sinks.base import Sink
 from ecrlogin.sinks.docker import DockerConfigSink
 
-DESTINATIONS = ("docker", "daemon")
+DESTINATIONS = ("docker", "daemon", "helper", "podman")
 
 
 def open_sink(
-    to: str, docker_config: Path, *, daemon_client: Callable[[], Any] | None = None
+    to: str,
+    docker_config: Path,
+    *,
+    state_dir: Path | None = None,
+    daemon_client: Callable[[], Any] | None = None,
+    environ: Mapping[str, str] = os.environ,
 ) -> Sink:
     docker = DockerConfigSink(docker_config)
     if to == "daemon":
@@ -24,11 +29,33 @@ def open_sink(
         from ecrlogin.sinks.checked import DaemonChecked
 
         # the daemon as the docker CLI finds it: contexts live beside this config.json
-        found = partial(daemon.default_client, config_dir=docker_config)
+        found = partial(daemon.default_client, config_dir=docker_config, environ=environ)
         return DaemonChecked(docker, daemon_client or found)
+    if to == "helper":
+        from ecrlogin.sinks.helper import HelperSink
+
+        return HelperSink(docker_config, _state_dir(state_dir, environ), environ)
+    if to == "podman":
+        from ecrlogin.sinks.podman import PodmanSink
+
+        return PodmanSink.from_environment(environ)
     return docker
 
 
-def every_place(docker_config: Path, environ: Mapping[str, str] = os.environ) -> list[Sink]:
-    """Every place ecrlogin may have stored to: `status` and `logout` cover them all."""
-    return [DockerConfigSink(docker_config)]
+def every_place(
+    docker_config: Path, state_dir: Path | None = None, environ: Mapping[str, str] = os.environ
+) -> list[Sink]:
+    """Every place ecrlogin may have stored to: `status` and `logout` cover them all. The
+    podman auth file only when it exists: a run never creates it for a look."""
+    places = [
+        open_sink(to, docker_config, state_dir=state_dir, environ=environ)
+        for to in ("docker", "helper")
+    ]
+    podman = open_sink("podman", docker_config, environ=environ)
+    return [*places, podman] if Path(podman.place).exists() else places
+
+
+def _state_dir(given: Path | None, environ: Mapping[str, str]) -> Path:
+    from ecrlogin import state
+
+    return given or state.state_dir(environ)

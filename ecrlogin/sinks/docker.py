@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +58,7 @@ class DockerConfigSink:
                 dockerconfig.fingerprint(config, host),
             )
             for host in dockerconfig.hosts(config)
-            if registry.is_ecr_host(host)
+            if registry.is_ecr_host(host) and not _served_by_ecrlogin(config, host)
         }
 
 
@@ -77,3 +77,9 @@ def _store_one(config: dict[str, object], host: str, password: str) -> Stored:
     except EcrLoginError as error:
         return Stored(host, dest.label, error=error)
     return Stored(host, dest.label, fingerprint=dockerconfig.fingerprint(config, host))
+
+
+def _served_by_ecrlogin(config: Mapping[str, object], host: str) -> bool:
+    """Hosts set up by `--to helper` are the helper sink's: nothing of theirs is in this file."""
+    helpers = config.get("credHelpers")
+    return isinstance(helpers, dict) and helpers.get(host) == "ecrlogin"

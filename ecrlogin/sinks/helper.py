@@ -31,6 +31,10 @@ class HelperSink:
     state_dir: Path
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
 
+    @property
+    def place(self) -> str:
+        return f"{self.config_dir / dockerconfig.CONFIG_NAME}#{STORED_IN}"
+
     def store(self, credentials: Sequence[Credential]) -> dict[str, Stored]:
         with dockerconfig.editing(self.config_dir) as config:
             for credential in credentials:

@@ -55,6 +55,10 @@ def auth_file(
 class PodmanSink:
     path: Path  # `auth_file(environ)` unless given (`--authfile`)
 
+    @property
+    def place(self) -> str:
+        return str(self.path)
+
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> PodmanSink:
         return cls(auth_file(environ))
