@@ -1,25 +1,16 @@
-"""`docker-credential-ecrlogin` serving the real docker CLI and skopeo (issue 11): no token in
-config.json, one token per identity and region, `docker login` still works.
-
-Until the lead wires `--to helper` into the CLI, these tests drive `HelperSink` directly with a
-token moto really issued (see `fetch_token`); each names the CLI call it stands for.
-"""
+"""`ecrlogin --to helper` and `docker-credential-ecrlogin` serving the real docker CLI and
+skopeo (issue 11): no token in config.json, one token per identity and region, `docker login`
+still works, `logout` takes it all away again."""
 
 from __future__ import annotations
 
-import base64
 import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from ecrlogin.helper import records
-from ecrlogin.registry import parse
-from ecrlogin.sinks.base import Credential
-from ecrlogin.sinks.helper import HelperSink
 from tests.localecr import Client, LocalEcr
 from tests.localecr.checks import describe, is_auth_error, secret_forms
 
@@ -28,28 +19,15 @@ pytestmark = pytest.mark.e2e
 REGION = "eu-west-1"
 
 
-def fetch_token(local_ecr: LocalEcr, region: str = REGION) -> str:
-    """A password moto issues to the default test identity, as `ecrlogin` would fetch it."""
-    ecr = boto3.client(
-        "ecr",
-        region_name=region,
-        endpoint_url=local_ecr.moto_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    token = ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
-    return base64.b64decode(token).decode().partition(":")[2]
-
-
-def sink(client: Client) -> HelperSink:
-    return HelperSink(client.docker_config, Path(client.env["ECRLOGIN_STATE_DIR"]), client.env)
-
-
-def set_up(client: Client, host: str, password: str, profile: str | None = None) -> None:
-    """Stands for `ecrlogin --to helper [-p PROFILE] HOST`."""
-    expires = datetime.now(UTC) + timedelta(hours=12)
-    stored = sink(client).store([Credential(parse(host), password, expires, profile)])
-    assert stored[host].error is None
+def set_up(client: Client, host: str, *profile: str) -> str:
+    """`ecrlogin --to helper [-p PROFILE] HOST`: the password it stored in the helper's cache."""
+    state = Path(client.env["ECRLOGIN_STATE_DIR"])
+    login = client.ecrlogin("--to", "helper", *profile, "-o", "json", host)
+    (result,) = json.loads(login.stdout)["results"]
+    assert (login.returncode, result["stored_in"]) == (0, "credHelpers:ecrlogin"), describe(login)
+    (token,) = state.glob("helper-cache/*/token.json")
+    password: str = json.loads(token.read_text())["password"]
+    return password
 
 
 def assert_no_token(raw: str, passwords: list[str]) -> None:
@@ -63,8 +41,7 @@ def test_docker_pull_through_the_helper_with_no_token_in_config(
 ) -> None:
     host = local_ecr.host(REGION)
     client.write_config({"auths": {"registry.example.com": {"auth": "dTpw"}}, "psFormat": "x"})
-    password = fetch_token(local_ecr)
-    set_up(client, host, password)
+    set_up(client, host)
     issued = len(local_ecr.issued_passwords())
 
     pull = client.pull(local_ecr.image(REGION))
@@ -95,8 +72,7 @@ def test_cold_cache_skopeo_then_docker_one_token(local_ecr: LocalEcr, client: Cl
 
 def test_docker_login_still_succeeds(local_ecr: LocalEcr, client: Client) -> None:
     host = local_ecr.host(REGION)
-    password = fetch_token(local_ecr)
-    set_up(client, host, password)
+    password = set_up(client, host)
     before = client.config_path.read_bytes()
     login = client.docker("login", "--username", "AWS", "--password-stdin", host, input=password)
     assert login.returncode == 0, describe(login)
@@ -117,24 +93,28 @@ def test_a_host_set_up_with_p_gets_that_accounts_token(local_ecr: LocalEcr, clie
     (aws / "credentials").write_text(
         "[base]\naws_access_key_id = AKIAPARTNERBASE00001\naws_secret_access_key = x\n"
     )
-    client.write_config({"credHelpers": {second: "ecrlogin"}, "auths": {second: {}}})
-    # what `ecrlogin --to helper -p partner SECOND` records (the token it stores aside)
-    records.remember(Path(client.env["ECRLOGIN_STATE_DIR"]), {second: "partner"})
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        client.env.pop(name)  # the profile's credentials, not the environment's
+    set_up(client, second, "-p", "partner")
+    state = Path(client.env["ECRLOGIN_STATE_DIR"])
+    assert records.profiles(state) == {second: "partner"}
+    for token in state.glob("helper-cache/*/token.json"):
+        token.unlink()  # a cold cache: the helper fetches with the profile recorded
     pull = client.pull(local_ecr.image(REGION, account=local_ecr.second_account))
     assert pull.returncode == 0, describe(pull)
-    state = Path(client.env["ECRLOGIN_STATE_DIR"])
     (token,) = state.glob("helper-cache/*/token.json")
     assert json.loads(token.read_text())["account"] == local_ecr.second_account
 
 
 def test_not_ecr_and_logout(local_ecr: LocalEcr, client: Client) -> None:
     host = local_ecr.host(REGION)
-    set_up(client, host, fetch_token(local_ecr))
+    set_up(client, host)
     other = client.credential_helper("ecrlogin", "get", "registry.example.com")
     assert (other.returncode, other.stdout) == (1, "credentials not found in native keychain\n")
     listed = client.credential_helper("ecrlogin", "list", "")
     assert json.loads(listed.stdout) == {host: "AWS"}
-    sink(client).erase([host])  # stands for `ecrlogin logout HOST`
+    logout = client.ecrlogin("logout", host)
+    assert (logout.returncode, logout.stdout) == (0, f"{host}: logged out (credHelpers:ecrlogin)\n")
     assert client.config() == {"auths": {}}
     assert client.credential_helper("ecrlogin", "list", "").stdout.strip() == "{}"
     pull = client.pull(local_ecr.image(REGION))

@@ -1,10 +1,8 @@
-"""`--to podman`: podman pulls with what `PodmanSink` stored, and not before (issue 11).
+"""`ecrlogin --to podman`: podman pulls with what ecrlogin stored, and not before (issue 11).
 
 podman 4.3 runs as root with throw-away storage, inside dockerd's mount namespace (where the ECR
 host names resolve) and a private one of its own in which sandbox directories cover /var/lib
 and /run: podman as root writes /var/lib/containers/cache and /run/libpod even with --root.
-Until the lead wires `--to podman`, the tests drive `PodmanSink` directly with a token moto
-really issued; each names the CLI call it stands for.
 """
 
 from __future__ import annotations
@@ -17,13 +15,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 
-from ecrlogin.registry import parse
-from ecrlogin.sinks.base import Credential
-from ecrlogin.sinks.podman import PodmanSink, auth_file
-from tests.localecr import Client, LocalEcr
+from ecrlogin.sinks.podman import auth_file
+from tests.localecr import Client, LocalEcr, ecrlogin
 from tests.localecr.checks import describe, is_auth_error
 
 pytestmark = pytest.mark.e2e
@@ -78,16 +73,11 @@ def podman(local_ecr: LocalEcr, client: Client, tmp_path: Path) -> Iterator[Podm
         shutil.rmtree(tmp_path / "podman" / "storage", ignore_errors=True)
 
 
-def fetch_token(local_ecr: LocalEcr) -> str:
-    ecr = boto3.client(
-        "ecr",
-        region_name=REGION,
-        endpoint_url=local_ecr.moto_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    token = ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
-    return base64.b64decode(token).decode().partition(":")[2]
+def login_to_podman(local_ecr: LocalEcr, podman: Podman) -> None:
+    """`ecrlogin --to podman -r eu-west-1`, as the user whose environment podman has."""
+    login = ecrlogin("--to", "podman", "-r", REGION, "-o", "json", env=podman.env)
+    (result,) = json.loads(login.stdout)["results"]
+    assert (login.returncode, result["stored_in"]) == (0, "auth.json"), describe(login)
 
 
 def test_podman_pulls_after_the_podman_sink_stores(local_ecr: LocalEcr, podman: Podman) -> None:
@@ -100,37 +90,29 @@ def test_podman_pulls_after_the_podman_sink_stores(local_ecr: LocalEcr, podman: 
     before = podman.pull(image)
     assert is_auth_error(before), describe(before)
 
-    password = fetch_token(local_ecr)  # stands for `ecrlogin --to podman -r eu-west-1`
-    stored = PodmanSink.from_environment(podman.env).store(
-        [Credential(parse(host), password, None, None)]
-    )
-    assert stored[host].stored_in == "auth.json"
+    login_to_podman(local_ecr, podman)
     after = podman.pull(image)
     assert after.returncode == 0, describe(after)
 
     data = json.loads(path.read_text())
     assert data["auths"]["quay.io"] == QUAY
     assert data["credsStore"] == "missing-helper"
-    assert base64.b64decode(data["auths"][host]["auth"]).decode() == f"AWS:{password}"
+    password = base64.b64decode(data["auths"][host]["auth"]).decode().removeprefix("AWS:")
+    assert password in local_ecr.issued_passwords(REGION)
     assert not Path("/var/lib/containers").exists()
 
 
 def test_the_auth_files_cred_helpers_are_honoured(
-    local_ecr: LocalEcr, client: Client, podman: Podman, monkeypatch: pytest.MonkeyPatch
+    local_ecr: LocalEcr, client: Client, podman: Podman
 ) -> None:
-    for name in ("HOME", "PATH", "GNUPGHOME", "PASSWORD_STORE_DIR"):  # the helper runs in ours
-        monkeypatch.setenv(name, client.env[name])
     host, image = local_ecr.host(REGION), local_ecr.image(REGION)
     path = podman.root / "elsewhere.json"
     podman.env["REGISTRY_AUTH_FILE"] = str(path)
     path.write_text(json.dumps({"credHelpers": {host: "pass"}}))
-    password = fetch_token(local_ecr)  # stands for `ecrlogin --to podman -r eu-west-1`
-    stored = PodmanSink.from_environment(podman.env).store(
-        [Credential(parse(host), password, None, None)]
-    )
-    assert stored[host].error is None, stored[host].error
-    assert password not in path.read_text()
+    login_to_podman(local_ecr, podman)
     got = client.credential_helper("pass", "get", host)
-    assert json.loads(got.stdout)["Secret"] == password
+    password = json.loads(got.stdout)["Secret"]
+    assert password in local_ecr.issued_passwords(REGION)
+    assert password not in path.read_text()
     pull = podman.pull(image)
     assert pull.returncode == 0, describe(pull)
