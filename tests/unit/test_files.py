@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrlogin import files
+from ecrlogin import files, locking
 from ecrlogin.errors import ConfigFileError
 
 
@@ -51,14 +52,29 @@ def test_a_new_file_is_0600_in_a_new_0700_directory(tmp_path: Path, umask_zero: 
     assert json.loads((directory / "config.json").read_text()) == {"a": 1}
 
 
-@pytest.mark.parametrize("existing", [0o644, 0o640, 0o600, 0o660])
-def test_an_existing_mode_is_kept(tmp_path: Path, existing: int) -> None:
+@pytest.mark.parametrize("existing", [0o600, 0o400 | 0o200, 0o700])
+def test_an_existing_private_mode_is_kept(tmp_path: Path, existing: int) -> None:
     path = tmp_path / "config.json"
     path.write_text("{}")
     path.chmod(existing)
     files.write_json_atomic(path, {"b": 2})
     assert mode(path) == existing
     assert json.loads(path.read_text()) == {"b": 2}
+
+
+@pytest.mark.parametrize("existing", [0o644, 0o640, 0o604, 0o660, 0o620, 0o666])
+def test_a_mode_that_lets_others_in_becomes_0600_with_a_warning(
+    tmp_path: Path, existing: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "config.json"
+    path.write_text("{}")
+    path.chmod(existing)
+    with caplog.at_level(logging.WARNING, logger="ecrlogin"):
+        files.write_json_atomic(path, {"b": 2})
+    assert mode(path) == 0o600
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert f"{path} was readable or writable by other users (mode {existing:o})" in warning
+    assert "made it 600" in warning
 
 
 def test_the_write_replaces_the_file_whole(tmp_path: Path) -> None:
@@ -75,14 +91,14 @@ def test_a_symlink_is_followed_and_stays_a_link(tmp_path: Path, style: str) -> N
     real = tmp_path / "dotfiles" / "docker.json"
     real.parent.mkdir()
     real.write_text("{}")
-    real.chmod(0o640)
+    real.chmod(0o400 | 0o200)
     link = tmp_path / "docker" / "config.json"
     link.parent.mkdir()
     link.symlink_to(real if style == "absolute" else Path("../dotfiles/docker.json"))
     files.write_json_atomic(link, {"auths": {}})
     assert link.is_symlink()
     assert json.loads(real.read_text()) == {"auths": {}}
-    assert mode(real) == 0o640
+    assert mode(real) == 0o600
     assert sorted(p.name for p in link.parent.iterdir()) == ["config.json"]
     assert sorted(p.name for p in real.parent.iterdir()) == ["docker.json"]
 
@@ -280,7 +296,184 @@ def test_locked_creates_its_directory_0700_and_is_reentrant_after_release(
 ) -> None:
     directory = tmp_path / "a" / "lockdir"
     with files.locked(directory, timeout=1):
-        pass
-    assert mode(directory) == 0o700
+        lock_file = directory / locking.LOCK_NAME
+        assert mode(lock_file) == 0o600  # only its owner can open it, so only they can hold it
+    assert (mode(tmp_path / "a"), mode(directory)) == (0o700, 0o700)
     with files.locked(directory, timeout=0.1):
-        assert sorted(p.name for p in directory.iterdir()) == []  # nothing left behind
+        pass
+    assert sorted(p.name for p in directory.iterdir()) == []  # nothing left behind
+
+
+def test_a_lock_file_left_by_a_killed_holder_is_taken_over_and_removed(tmp_path: Path) -> None:
+    (tmp_path / locking.LOCK_NAME).write_text("")
+    (tmp_path / locking.LOCK_NAME).chmod(0o644)
+    with files.locked(tmp_path, timeout=0.1):
+        assert mode(tmp_path / locking.LOCK_NAME) == 0o600
+    assert not (tmp_path / locking.LOCK_NAME).exists()
+
+
+def test_a_symlink_in_place_of_the_lock_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    (tmp_path / locking.LOCK_NAME).symlink_to(target)
+    with pytest.raises(ConfigFileError, match="is a symbolic link"), files.locked(tmp_path):
+        pytest.fail("locked through a symlink")
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("platform", "backend"),
+    [("linux", "flock"), ("darwin", "flock"), ("freebsd14", "flock"), ("win32", "msvcrt")],
+)
+def test_the_lock_backend_follows_the_platform(platform: str, backend: str) -> None:
+    assert locking.lock_backend(platform).name == backend
+
+
+def test_the_flock_backend_is_exclusive_between_open_files(tmp_path: Path) -> None:
+    backend = locking.lock_backend("linux")
+    path = tmp_path / "lock"
+    first = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    second = os.open(path, os.O_RDWR)
+    try:
+        assert backend.try_lock(first)
+        assert not backend.try_lock(second)
+        os.close(first)
+        assert backend.try_lock(second)
+    finally:
+        os.close(second)
+
+
+def _flaky_rename(failures: int) -> tuple[list[str], Callable[[str | Path, Path], None]]:
+    calls: list[str] = []
+
+    def rename(source: str | Path, target: Path) -> None:
+        calls.append("rename")
+        if len(calls) <= failures:
+            raise PermissionError(13, "Access is denied")  # a reader holds the target open
+        os.replace(source, target)
+
+    return calls, rename
+
+
+def test_replace_retries_briefly_on_windows_while_the_target_is_held_open(tmp_path: Path) -> None:
+    source, target = tmp_path / "new", tmp_path / "config.json"
+    source.write_text("new")
+    calls, rename = _flaky_rename(failures=3)
+    files.replace(source, target, platform="win32", rename=rename, sleep=lambda s: None)
+    assert calls == ["rename"] * 4
+    assert target.read_text() == "new"
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin"])
+def test_replace_does_not_retry_elsewhere(tmp_path: Path, platform: str) -> None:
+    _, rename = _flaky_rename(failures=1)
+    with pytest.raises(PermissionError):
+        files.replace(tmp_path / "a", tmp_path / "b", platform=platform, rename=rename)
+
+
+def test_replace_on_windows_gives_up_after_its_patience(tmp_path: Path) -> None:
+    now = [0.0]
+    calls, rename = _flaky_rename(failures=10**6)
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with pytest.raises(PermissionError):
+        files.replace(
+            tmp_path / "a",
+            tmp_path / "b",
+            platform="win32",
+            rename=rename,
+            clock=lambda: now[0],
+            sleep=sleep,
+            patience=2.0,
+        )
+    assert now[0] <= 2.0
+    assert 5 < len(calls) < 30
+
+
+def test_every_missing_directory_is_created_0700_whatever_the_umask(
+    tmp_path: Path, umask_zero: None
+) -> None:
+    files.ensure_dir(tmp_path / "user" / ".local" / "state" / "ecrlogin")
+    created = [tmp_path / "user", *(tmp_path / "user").rglob("*")]
+    assert {str(p.relative_to(tmp_path)): mode(p) for p in created} == {
+        "user": 0o700,
+        "user/.local": 0o700,
+        "user/.local/state": 0o700,
+        "user/.local/state/ecrlogin": 0o700,
+    }
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _dev_zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"), [(_fifo, "a FIFO"), (_dev_zero, "a device")], ids=["fifo", "/dev/zero"]
+)
+def test_only_regular_files_are_read(
+    tmp_path: Path, make: Callable[[Path], None], problem: str
+) -> None:
+    path = tmp_path / "config.json"
+    make(path)
+    with pytest.raises(ConfigFileError, match=f"{path} is not a regular file \\({problem}\\)"):
+        files.read_json_object(path)
+
+
+def test_reads_are_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_bytes(b'{"a": "' + b"x" * 2000 + b'"}')
+    with pytest.raises(ConfigFileError, match="is larger than"):
+        files.read_json_object(path, max_bytes=1000)
+    assert files.read_json_object(path, max_bytes=3000) == {"a": "x" * 2000}
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"a": ' + b"[" * 65 + b"]" * 65 + b"}", "nested more than 64 levels deep"),
+        (b'{"n": ' + b"7" * 5000 + b"}", "Exceeds the limit (4300 digits)"),
+        (b'{"n": NaN}', "NaN is not a JSON number"),
+        (b'{"n": -Infinity}', "-Infinity is not a JSON number"),
+    ],
+    ids=["100,000 deep", "65 deep", "5,000 digits", "NaN", "-Infinity"],
+)
+def test_json_python_would_choke_on_or_docker_cannot_read_is_refused(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    path = tmp_path / "config.json"
+    path.write_bytes(content)
+    with pytest.raises(ConfigFileError) as caught:
+        files.read_json_object(path)
+    assert caught.value.one_line().startswith(f"{path} is not valid JSON (")
+    assert problem in caught.value.message
+
+
+def test_nan_is_never_written(workdir: Path) -> None:
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        files.write_json_atomic(workdir / "config.json", {"n": float("nan")})
+    assert list(workdir.iterdir()) == []
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 and os.environ.get("CI") != "true", reason="only root can chown"
+)
+def test_root_keeps_the_owner_of_a_file_and_gives_new_ones_the_directory_owner(
+    tmp_path: Path,
+) -> None:
+    users_dir = tmp_path / "user"
+    users_dir.mkdir()
+    os.chown(users_dir, NOBODY, NOBODY)
+    existing = users_dir / "config.json"
+    existing.write_text("{}")
+    os.chown(existing, NOBODY, NOBODY)
+    files.write_json_atomic(existing, {"a": 1})
+    files.write_json_atomic(users_dir / "state.json", {"b": 2})
+    files.ensure_dir(users_dir / "new" / "dir")
+    for path in (existing, users_dir / "state.json", users_dir / "new", users_dir / "new" / "dir"):
+        assert (path.stat().st_uid, path.stat().st_gid) == (NOBODY, NOBODY), path
