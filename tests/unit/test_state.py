@@ -71,6 +71,7 @@ def test_state_dir_agrees_with_platformdirs_here(monkeypatch: pytest.MonkeyPatch
     import platformdirs
 
     monkeypatch.delenv("ECRLOGIN_STATE_DIR")
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)  # newer platformdirs honour it on macOS
     expected = platformdirs.user_state_dir("ecrlogin", appauthor=False)
     assert state.state_dir() == Path(expected)
 
