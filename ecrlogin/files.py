@@ -84,7 +84,8 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes | None:
         raise ConfigFileError(f"{path} is a directory, not a file") from None
     except OSError as error:
         raise ConfigFileError(f"cannot read {path}: {error.strerror}") from None
-    kind = os.fstat(fd).st_mode
+    info = os.fstat(fd)
+    kind = info.st_mode
     if not stat.S_ISREG(kind):
         os.close(fd)
         if stat.S_ISDIR(kind):
@@ -94,7 +95,11 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes | None:
         )
     with os.fdopen(fd, "rb") as handle:
         try:
-            raw = handle.read(max_bytes + 1)
+            # sized by fstat (a 16 MiB buffer for every small read costs more than the read),
+            # then to the end, in case the file grew meanwhile, and never past the cap
+            raw = handle.read(min(info.st_size, max_bytes) + 1)
+            if info.st_size < len(raw) <= max_bytes:
+                raw += handle.read(max_bytes + 1 - len(raw))
         except OSError as error:
             raise ConfigFileError(f"cannot read {path}: {error.strerror}") from None
     if len(raw) > max_bytes:

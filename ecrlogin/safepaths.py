@@ -30,10 +30,9 @@ def check_trusted(path: Path, *, platform: str = sys.platform, uid: int | None =
     if is_windows(platform) or sys.platform == "win32":
         return
     me = os.geteuid() if uid is None else uid
-    resolved = Path(os.path.realpath(path))
-    chain = [*reversed(resolved.parents), resolved]
+    resolved = os.path.realpath(path)
     parent: os.stat_result | None = None
-    for entry in chain:
+    for entry in _prefixes(resolved):
         try:
             info = os.lstat(entry)
         except FileNotFoundError:
@@ -42,9 +41,15 @@ def check_trusted(path: Path, *, platform: str = sys.platform, uid: int | None =
             raise ConfigFileError(f"cannot check {entry}: {error.strerror}") from None
         problem = _owner_problem(info, parent, me) or _writable_problem(info)
         if problem:
-            raise _refusal(path, entry, problem)
+            raise _refusal(path, Path(entry), problem)
         parent = info
-    _check_link(path, resolved, me)
+    _check_link(path, Path(resolved), me)
+
+
+def _prefixes(resolved: str) -> list[str]:
+    """'/a/b/c' -> ['/', '/a', '/a/b', '/a/b/c'] (strings: this runs on every cached run)."""
+    parts = resolved.split(os.sep)
+    return [os.sep, *(os.sep.join(parts[: n + 1]) for n in range(1, len(parts)) if parts[n])]
 
 
 def _check_link(path: Path, resolved: Path, me: int) -> None:
