@@ -7,17 +7,13 @@ import json
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from ecrlogin import files, locking
+from ecrlogin import files
 from ecrlogin.errors import ConfigFileError
 
 
@@ -238,110 +234,6 @@ def test_an_empty_file_reads_as_an_empty_object(tmp_path: Path, content: bytes) 
     assert files.read_json_object(tmp_path / "missing.json") == {}
 
 
-HOLDER = """
-import sys
-from pathlib import Path
-from ecrlogin.files import locked
-with locked(Path(sys.argv[1])):
-    print("held", flush=True)
-    sys.stdin.read()  # hold the lock until our stdin is closed
-    Path(sys.argv[2]).write_text("released")
-"""
-
-
-@pytest.fixture
-def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process holding the lock on tmp_path/dir until its stdin is closed."""
-    directory, marker = tmp_path / "dir", tmp_path / "marker"
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(directory), str(marker)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline() == "held\n"
-    try:
-        yield process
-    finally:
-        if process.stdin and not process.stdin.closed:
-            process.stdin.close()
-        process.wait(timeout=10)
-
-
-def test_locked_times_out_while_another_process_holds_the_lock(
-    tmp_path: Path, holder: subprocess.Popen[str]
-) -> None:
-    started = time.monotonic()
-    with (
-        pytest.raises(ConfigFileError, match="stayed locked by another process"),
-        files.locked(tmp_path / "dir", timeout=0.3),
-    ):
-        pytest.fail("entered a lock that another process holds")
-    assert time.monotonic() - started >= 0.3
-    assert holder.poll() is None  # the holder was never disturbed
-
-
-def test_locked_waits_for_the_other_process_to_let_go(
-    tmp_path: Path, holder: subprocess.Popen[str]
-) -> None:
-    assert holder.stdin is not None
-    threading.Timer(0.3, holder.stdin.close).start()
-    with files.locked(tmp_path / "dir", timeout=20):
-        assert (tmp_path / "marker").read_text() == "released"
-
-
-def test_locked_creates_its_directory_0700_and_is_reentrant_after_release(
-    tmp_path: Path, umask_zero: None
-) -> None:
-    directory = tmp_path / "a" / "lockdir"
-    with files.locked(directory, timeout=1):
-        lock_file = directory / locking.LOCK_NAME
-        assert mode(lock_file) == 0o600  # only its owner can open it, so only they can hold it
-    assert (mode(tmp_path / "a"), mode(directory)) == (0o700, 0o700)
-    with files.locked(directory, timeout=0.1):
-        pass
-    assert sorted(p.name for p in directory.iterdir()) == []  # nothing left behind
-
-
-def test_a_lock_file_left_by_a_killed_holder_is_taken_over_and_removed(tmp_path: Path) -> None:
-    (tmp_path / locking.LOCK_NAME).write_text("")
-    (tmp_path / locking.LOCK_NAME).chmod(0o644)
-    with files.locked(tmp_path, timeout=0.1):
-        assert mode(tmp_path / locking.LOCK_NAME) == 0o600
-    assert not (tmp_path / locking.LOCK_NAME).exists()
-
-
-def test_a_symlink_in_place_of_the_lock_file_is_refused(tmp_path: Path) -> None:
-    target = tmp_path / "elsewhere"
-    (tmp_path / locking.LOCK_NAME).symlink_to(target)
-    with pytest.raises(ConfigFileError, match="is a symbolic link"), files.locked(tmp_path):
-        pytest.fail("locked through a symlink")
-    assert not target.exists()
-
-
-@pytest.mark.parametrize(
-    ("platform", "backend"),
-    [("linux", "flock"), ("darwin", "flock"), ("freebsd14", "flock"), ("win32", "msvcrt")],
-)
-def test_the_lock_backend_follows_the_platform(platform: str, backend: str) -> None:
-    assert locking.lock_backend(platform).name == backend
-
-
-def test_the_flock_backend_is_exclusive_between_open_files(tmp_path: Path) -> None:
-    backend = locking.lock_backend("linux")
-    path = tmp_path / "lock"
-    first = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    second = os.open(path, os.O_RDWR)
-    try:
-        assert backend.try_lock(first)
-        assert not backend.try_lock(second)
-        os.close(first)
-        assert backend.try_lock(second)
-    finally:
-        os.close(second)
-
-
 def _flaky_rename(failures: int) -> tuple[list[str], Callable[[str | Path, Path], None]]:
     calls: list[str] = []
 
@@ -389,19 +281,6 @@ def test_replace_on_windows_gives_up_after_its_patience(tmp_path: Path) -> None:
         )
     assert now[0] <= 2.0
     assert 5 < len(calls) < 30
-
-
-def test_every_missing_directory_is_created_0700_whatever_the_umask(
-    tmp_path: Path, umask_zero: None
-) -> None:
-    files.ensure_dir(tmp_path / "user" / ".local" / "state" / "ecrlogin")
-    created = [tmp_path / "user", *(tmp_path / "user").rglob("*")]
-    assert {str(p.relative_to(tmp_path)): mode(p) for p in created} == {
-        "user": 0o700,
-        "user/.local": 0o700,
-        "user/.local/state": 0o700,
-        "user/.local/state/ecrlogin": 0o700,
-    }
 
 
 def _fifo(path: Path) -> None:
