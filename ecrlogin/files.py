@@ -23,7 +23,7 @@ from typing import Any
 from ecrlogin.errors import ConfigFileError
 from ecrlogin.locking import LOCK_TIMEOUT_SECONDS, locked
 from ecrlogin.platforms import is_windows
-from ecrlogin.safepaths import ensure_private_dir, give_to_owner_of, keep_owner
+from ecrlogin.safepaths import check_trusted, ensure_private_dir, give_to_owner_of, keep_owner
 
 __all__ = [
     "LOCK_TIMEOUT_SECONDS",
@@ -162,6 +162,7 @@ def write_json_atomic(path: Path, data: dict[str, Any], *, platform: str = sys.p
     other users (it may hold tokens): such a mode becomes owner-only, with a warning. The caller
     holds `locked(path's directory)`.
     """
+    check_trusted(path, platform=platform)  # again, right before writing: links can appear
     target = real_path(path)
     existing = _existing(target)
     mode = stat.S_IMODE(existing.st_mode) if existing else NEW_FILE_MODE

@@ -356,3 +356,21 @@ def test_root_keeps_the_owner_of_a_file_and_gives_new_ones_the_directory_owner(
     files.ensure_dir(users_dir / "new" / "dir")
     for path in (existing, users_dir / "state.json", users_dir / "new", users_dir / "new" / "dir"):
         assert (path.stat().st_uid, path.stat().st_gid) == (NOBODY, NOBODY), path
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 and os.environ.get("CI") != "true", reason="only root can chown"
+)
+def test_a_write_through_a_link_another_user_planted_is_refused(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    loot = tmp_path / "loot.json"
+    loot.write_text("{}")
+    link = shared / "config.json"
+    link.symlink_to(loot)
+    os.chown(link, NOBODY, NOBODY, follow_symlinks=False)
+    with pytest.raises(ConfigFileError, match="owned by user nobody"):
+        files.write_json_atomic(link, {"auths": {"h": {"auth": "dG9rZW4="}}})
+    assert loot.read_text() == "{}"
+    assert sorted(p.name for p in shared.iterdir()) == ["config.json"]
