@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 help:
 	@echo "make demo       stand up a local ECR, log in to it with ecrlogin, pull through Docker"
 	@echo "make test       unit + end-to-end tests (end-to-end needs 'make provision' as root)"
-	@echo "make lint       ruff + mypy --strict"
+	@echo "make lint       ruff + mypy --strict (also as win32 and darwin)"
 	@echo "make bench      ecrlogin against the aws-cli pipeline (needs 'make provision')"
 	@echo "make provision  install the Debian packages of the local ECR (root, apt)"
 
@@ -36,6 +36,9 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	# the package must also type-check as Windows and macOS see it (no fcntl, no os.fchown …)
+	$(VENV)/bin/mypy --strict --platform win32 ecrlogin
+	$(VENV)/bin/mypy --strict --platform darwin ecrlogin
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -8,28 +8,32 @@ nothing else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ecrlogin.errors import ConfigFileError
 from ecrlogin.files import locked, read_json_object, write_json_atomic
+from ecrlogin.platforms import user_state_home
+from ecrlogin.safepaths import check_trusted
 
 STATE_NAME = "state.json"
+APP_NAME = "ecrlogin"
 log = logging.getLogger("ecrlogin")
 VERSION = 2
 
 
-def state_dir(environ: Mapping[str, str] = os.environ) -> Path:
+def state_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> Path:
+    """`ECRLOGIN_STATE_DIR`, else the platform's user state directory (see `platforms`)."""
     if environ.get("ECRLOGIN_STATE_DIR"):
         return Path(environ["ECRLOGIN_STATE_DIR"]).expanduser()
-    from platformdirs import user_state_dir
-
-    return Path(user_state_dir("ecrlogin", appauthor=False))
+    return user_state_home(environ, platform) / APP_NAME
 
 
 @dataclass(frozen=True)
@@ -79,26 +83,77 @@ class State:
 
 
 def load(directory: Path) -> State:
+    """The records in `directory`; anything unreadable or odd is a cache miss, never an error."""
+    path = directory / STATE_NAME
     try:
-        data = read_json_object(directory / STATE_NAME)
-    except ConfigFileError as error:  # a cache: unreadable means empty, and it is rewritten
+        check_trusted(path)
+        data = read_json_object(path)
+    except ConfigFileError as error:  # a cache: unreadable means empty
         log.warning("ignoring ecrlogin state: %s", error.message)
         return State()
     if data.get("version") != VERSION:
         return State()  # an unknown layout is a cache miss, never an error
     try:
         records = tuple(Record.from_json(item) for item in data.get("records", []))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
+        log.warning("ignoring ecrlogin state: %s holds a record ecrlogin cannot read", path)
+        return State()
+    problem = next(filter(None, map(_record_problem, records)), None)
+    if problem:
+        log.warning("ignoring ecrlogin state: %s holds a record with %s", path, problem)
         return State()
     accounts = data.get("accounts", {})
-    if not isinstance(accounts, dict):
+    if not isinstance(accounts, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in accounts.items()
+    ):
         return State()
     return State(records, dict(accounts))
 
 
+def _record_problem(record: Record) -> str | None:
+    """What makes a record unusable: a field of the wrong type, a naive time, a bad region."""
+    from ecrlogin.errors import EcrLoginError
+    from ecrlogin.registry import check_region
+
+    for name, expected in _record_fields().items():
+        value = getattr(record, name)
+        if not _is_instance(value, expected):
+            return f"{name!r} of type {type(value).__name__}"
+        if isinstance(value, datetime) and value.utcoffset() is None:
+            return f"{name!r} without a time zone"
+    try:
+        check_region(record.region)
+    except EcrLoginError:
+        return f"region {record.region!r}"
+    return None
+
+
+@functools.cache
+def _record_fields() -> dict[str, Any]:
+    """Record's field types, evaluated once (get_type_hints costs ~0.3 ms a call)."""
+    from typing import get_type_hints
+
+    return get_type_hints(Record)
+
+
+def _is_instance(value: object, expected: Any) -> bool:
+    """isinstance for the annotations of Record: plain types, `X | None`, generic aliases."""
+    import types
+    import typing
+
+    origin = typing.get_origin(expected)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_instance(value, option) for option in typing.get_args(expected))
+    if origin is not None:
+        return isinstance(value, origin)
+    return isinstance(value, expected) if isinstance(expected, type) else True
+
+
 def _save(directory: Path, state: State) -> None:
+    path = directory / STATE_NAME
+    check_trusted(path)
     write_json_atomic(
-        directory / STATE_NAME,
+        path,
         {
             "version": VERSION,
             "accounts": dict(state.accounts or {}),
@@ -108,9 +163,37 @@ def _save(directory: Path, state: State) -> None:
 
 
 @contextlib.contextmanager
-def _editing(directory: Path) -> Iterator[State]:
+def _editing(
+    directory: Path, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Iterator[State]:
+    """Lock, load; a file that is not ecrlogin's own is first moved aside, never replaced."""
     with locked(directory):
+        path = directory / STATE_NAME
+        check_trusted(path)
+        if not _is_ours(path):
+            _move_aside(path, now())
         yield load(directory)
+
+
+def _is_ours(path: Path) -> bool:
+    """Whether the file is missing, empty, or a JSON object with ecrlogin's "version" key."""
+    try:
+        data = read_json_object(path)
+    except ConfigFileError:
+        return False
+    return not data or "version" in data
+
+
+def _move_aside(path: Path, now: datetime) -> None:
+    aside = path.with_name(f"{path.name}.corrupt-{now:%Y%m%dT%H%M%S}Z")
+    try:
+        os.rename(path, aside)
+    except OSError as error:
+        raise ConfigFileError(
+            f"{path} is not an ecrlogin state file and cannot be moved aside: {error.strerror}",
+            f"move or remove {path}",
+        ) from None
+    log.warning("%s was not an ecrlogin state file; moved it to %s", path, aside.name)
 
 
 def remember(directory: Path, records: list[Record], accounts: Mapping[str, str]) -> None:

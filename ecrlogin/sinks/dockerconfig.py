@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import os
-import stat
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,8 @@ from typing import Any
 
 from ecrlogin.errors import ConfigFileError
 from ecrlogin.files import locked, read_json_object, real_path, write_json_atomic
+from ecrlogin.platforms import home_dir
+from ecrlogin.safepaths import check_trusted
 
 CONFIG_NAME = "config.json"
 ECR_LOGIN_HELPER = "ecr-login"  # amazon-ecr-credential-helper fetches its own tokens
@@ -29,12 +31,18 @@ USERNAME = "AWS"
 log = logging.getLogger("ecrlogin")
 
 
-def config_dir(explicit: str | None = None, environ: Mapping[str, str] = os.environ) -> Path:
+def config_dir(
+    explicit: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+    platform: str = sys.platform,
+) -> Path:
+    """`--docker-config`, else `DOCKER_CONFIG`, else `.docker` in the home the docker CLI uses
+    (%USERPROFILE% on Windows, $HOME elsewhere)."""
     if explicit:
         return Path(explicit).expanduser()
     if environ.get("DOCKER_CONFIG"):
         return Path(environ["DOCKER_CONFIG"]).expanduser()
-    return Path.home() / ".docker"
+    return home_dir(environ, platform) / ".docker"
 
 
 @dataclass(frozen=True)
@@ -78,8 +86,15 @@ def fingerprint(config: Mapping[str, Any], host: str) -> str | None:
 
 
 def load(directory: Path, name: str = CONFIG_NAME) -> dict[str, Any]:
+    """The config (or another file of its format: podman's auth.json), refused
+    (ConfigFileError) when it is malformed or another user could have planted it (see
+    `ecrlogin.safepaths`); a refused file is never written."""
     path = directory / name
-    data = read_json_object(path)
+    check_trusted(path)
+    try:
+        data = read_json_object(path)
+    except ConfigFileError as error:
+        raise ConfigFileError(f"{error.message}; left untouched", error.hint) from None
     _validate(data, path)
     return data
 
@@ -110,25 +125,16 @@ def editing(directory: Path, name: str = CONFIG_NAME) -> Iterator[dict[str, Any]
     `name`: another file of the same format (podman's auth.json).
     """
     path = directory / name
+    check_trusted(path)  # before the lock creates a planted link's missing directories
     target = real_path(path)
     with locked(target.parent):
         data = load(directory, name)
         before = copy.deepcopy(data)
         yield data
         if data != before:
-            _warn_if_readable_by_others(target)
+            # written through the checked link: a token never lands in a file others can read
+            # (write_json_atomic makes a group- or world-readable file 0600, with a warning)
             write_json_atomic(path, data)
-
-
-def _warn_if_readable_by_others(target: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        if target.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
-            log.warning(
-                "%s is readable by other users (mode %o); `chmod 600 %s` to keep tokens private",
-                target,
-                stat.S_IMODE(target.stat().st_mode),
-                target,
-            )
 
 
 def set_entry(config: dict[str, Any], host: str, entry: dict[str, str]) -> None:

@@ -45,7 +45,7 @@ def auth_file(
                 "create that directory or unset XDG_RUNTIME_DIR",
             )
         return Path(runtime) / "containers" / "auth.json"
-    if (os.geteuid() if uid is None else uid) == 0:
+    if (_euid() if uid is None else uid) == 0:
         return Path("/run/containers/0/auth.json")
     config_home = environ.get("XDG_CONFIG_HOME") or str(home / ".config")
     return Path(config_home) / "containers" / "auth.json"
@@ -121,3 +121,9 @@ def fingerprint(config: Mapping[str, Any], host: str) -> str:
     entry = (config.get("auths") or {}).get(host)
     seen = json.dumps([entry, _helper(config, host)], sort_keys=True)
     return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
+def _euid() -> int | None:
+    """The effective uid; None on Windows, which has no root (and no /run)."""
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid() if geteuid else None

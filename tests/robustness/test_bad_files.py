@@ -151,14 +151,14 @@ def test_new_files_and_directories_are_private(box: Sandbox, moto: Moto) -> None
     assert (_mode(box.state_dir), _mode(box.state_path)) == (0o700, 0o600)
 
 
-def test_existing_mode_is_kept_with_exactly_one_warning(box: Sandbox, moto: Moto) -> None:
+def test_a_readable_config_becomes_0600_with_exactly_one_warning(box: Sandbox, moto: Moto) -> None:
     box.write_config({"psFormat": "x"}, mode=0o644)
     run = box.run("-q", HOST, host(210987654321), env=box.env(moto.url))
     assert run.returncode == 0, run.stderr
-    assert _mode(box.config_path) == 0o644
-    warnings = [line for line in run.error_lines() if "readable by other users" in line]
+    assert _mode(box.config_path) == 0o600  # a token never sits in a file others can read
+    warnings = [line for line in run.error_lines() if "readable or writable by other" in line]
     assert len(warnings) == 1, run.stderr
-    assert "chmod 600" in warnings[0]
+    assert "made it 600" in warnings[0]
 
 
 def test_stale_temp_files_of_killed_writers_are_removed(box: Sandbox, moto: Moto) -> None:

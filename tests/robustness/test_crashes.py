@@ -25,7 +25,9 @@ FAST_TRIALS = 200
 CLI_TRIALS = 24
 WORKERS = 4
 CHILD = Path(crash_child.__file__)
-TEMP_FILE = re.compile(r"\.(config|state)\.json\.[^/]+\.tmp")
+# what a killed writer may leave: its temp file (removed by the next writer) and the lock file
+# it held (taken over and removed by the next run)
+TEMP_FILE = re.compile(r"\.(config|state)\.json\.[^/]+\.tmp|\.ecrlogin\.lock")
 
 
 def kill_at_random(argv: list[str], env: dict[str, str] | None, delay: float) -> None:

@@ -56,6 +56,23 @@ def test_config_dir_prefers_the_option_then_docker_config_then_home(sandbox: Pat
     assert dockerconfig.config_dir("~/d", {}) == sandbox / "home" / "d"
 
 
+HOMES = {"HOME": "/home/ann", "USERPROFILE": "C:\\Users\\ann"}
+
+
+@pytest.mark.parametrize(
+    ("platform", "environ", "expected"),
+    [
+        ("linux", HOMES, "/home/ann/.docker"),
+        ("darwin", HOMES, "/home/ann/.docker"),
+        ("win32", HOMES, "C:\\Users\\ann/.docker"),  # %USERPROFILE%, as the docker CLI
+        ("win32", {**HOMES, "DOCKER_CONFIG": "D:\\dc"}, "D:\\dc"),
+        ("linux", {**HOMES, "DOCKER_CONFIG": "/dc"}, "/dc"),
+    ],
+)
+def test_config_dir_per_platform(platform: str, environ: dict[str, str], expected: str) -> None:
+    assert dockerconfig.config_dir(None, environ, platform) == Path(expected)
+
+
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
@@ -239,7 +256,7 @@ def test_fingerprint_follows_the_entry_and_its_destination() -> None:
     assert entry["auth"] not in first
 
 
-def test_a_0644_config_keeps_its_mode_and_warns_once(
+def test_a_0644_config_becomes_0600_before_a_token_is_written_with_one_warning(
     docker_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = write_config(docker_dir, {})
@@ -247,10 +264,10 @@ def test_a_0644_config_keeps_its_mode_and_warns_once(
     with caplog.at_level(logging.WARNING, logger="ecrlogin"), dockerconfig.editing(docker_dir) as c:
         dockerconfig.set_entry(c, HOST, {"auth": dockerconfig.encode_auth("pw")})
         dockerconfig.set_entry(c, OTHER, {"auth": dockerconfig.encode_auth("pw")})
-    assert path.stat().st_mode & 0o777 == 0o644
+    assert path.stat().st_mode & 0o777 == 0o600
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
-    assert "chmod 600" in warnings[0].getMessage()
+    assert "made it 600" in warnings[0].getMessage()
     assert str(path) in warnings[0].getMessage()
 
 

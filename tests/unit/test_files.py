@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -51,14 +48,29 @@ def test_a_new_file_is_0600_in_a_new_0700_directory(tmp_path: Path, umask_zero: 
     assert json.loads((directory / "config.json").read_text()) == {"a": 1}
 
 
-@pytest.mark.parametrize("existing", [0o644, 0o640, 0o600, 0o660])
-def test_an_existing_mode_is_kept(tmp_path: Path, existing: int) -> None:
+@pytest.mark.parametrize("existing", [0o600, 0o400 | 0o200, 0o700])
+def test_an_existing_private_mode_is_kept(tmp_path: Path, existing: int) -> None:
     path = tmp_path / "config.json"
     path.write_text("{}")
     path.chmod(existing)
     files.write_json_atomic(path, {"b": 2})
     assert mode(path) == existing
     assert json.loads(path.read_text()) == {"b": 2}
+
+
+@pytest.mark.parametrize("existing", [0o644, 0o640, 0o604, 0o660, 0o620, 0o666])
+def test_a_mode_that_lets_others_in_becomes_0600_with_a_warning(
+    tmp_path: Path, existing: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "config.json"
+    path.write_text("{}")
+    path.chmod(existing)
+    with caplog.at_level(logging.WARNING, logger="ecrlogin"):
+        files.write_json_atomic(path, {"b": 2})
+    assert mode(path) == 0o600
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert f"{path} was readable or writable by other users (mode {existing:o})" in warning
+    assert "made it 600" in warning
 
 
 def test_the_write_replaces_the_file_whole(tmp_path: Path) -> None:
@@ -75,14 +87,14 @@ def test_a_symlink_is_followed_and_stays_a_link(tmp_path: Path, style: str) -> N
     real = tmp_path / "dotfiles" / "docker.json"
     real.parent.mkdir()
     real.write_text("{}")
-    real.chmod(0o640)
+    real.chmod(0o400 | 0o200)
     link = tmp_path / "docker" / "config.json"
     link.parent.mkdir()
     link.symlink_to(real if style == "absolute" else Path("../dotfiles/docker.json"))
     files.write_json_atomic(link, {"auths": {}})
     assert link.is_symlink()
     assert json.loads(real.read_text()) == {"auths": {}}
-    assert mode(real) == 0o640
+    assert mode(real) == 0o600
     assert sorted(p.name for p in link.parent.iterdir()) == ["config.json"]
     assert sorted(p.name for p in real.parent.iterdir()) == ["docker.json"]
 
@@ -222,65 +234,143 @@ def test_an_empty_file_reads_as_an_empty_object(tmp_path: Path, content: bytes) 
     assert files.read_json_object(tmp_path / "missing.json") == {}
 
 
-HOLDER = """
-import sys
-from pathlib import Path
-from ecrlogin.files import locked
-with locked(Path(sys.argv[1])):
-    print("held", flush=True)
-    sys.stdin.read()  # hold the lock until our stdin is closed
-    Path(sys.argv[2]).write_text("released")
-"""
+def _flaky_rename(failures: int) -> tuple[list[str], Callable[[str | Path, Path], None]]:
+    calls: list[str] = []
+
+    def rename(source: str | Path, target: Path) -> None:
+        calls.append("rename")
+        if len(calls) <= failures:
+            raise PermissionError(13, "Access is denied")  # a reader holds the target open
+        os.replace(source, target)
+
+    return calls, rename
 
 
-@pytest.fixture
-def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process holding the lock on tmp_path/dir until its stdin is closed."""
-    directory, marker = tmp_path / "dir", tmp_path / "marker"
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(directory), str(marker)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline() == "held\n"
-    try:
-        yield process
-    finally:
-        if process.stdin and not process.stdin.closed:
-            process.stdin.close()
-        process.wait(timeout=10)
+def test_replace_retries_briefly_on_windows_while_the_target_is_held_open(tmp_path: Path) -> None:
+    source, target = tmp_path / "new", tmp_path / "config.json"
+    source.write_text("new")
+    calls, rename = _flaky_rename(failures=3)
+    files.replace(source, target, platform="win32", rename=rename, sleep=lambda s: None)
+    assert calls == ["rename"] * 4
+    assert target.read_text() == "new"
 
 
-def test_locked_times_out_while_another_process_holds_the_lock(
-    tmp_path: Path, holder: subprocess.Popen[str]
+@pytest.mark.parametrize("platform", ["linux", "darwin"])
+def test_replace_does_not_retry_elsewhere(tmp_path: Path, platform: str) -> None:
+    _, rename = _flaky_rename(failures=1)
+    with pytest.raises(PermissionError):
+        files.replace(tmp_path / "a", tmp_path / "b", platform=platform, rename=rename)
+
+
+def test_replace_on_windows_gives_up_after_its_patience(tmp_path: Path) -> None:
+    now = [0.0]
+    calls, rename = _flaky_rename(failures=10**6)
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with pytest.raises(PermissionError):
+        files.replace(
+            tmp_path / "a",
+            tmp_path / "b",
+            platform="win32",
+            rename=rename,
+            clock=lambda: now[0],
+            sleep=sleep,
+            patience=2.0,
+        )
+    assert now[0] <= 2.0
+    assert 5 < len(calls) < 30
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _dev_zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"), [(_fifo, "a FIFO"), (_dev_zero, "a device")], ids=["fifo", "/dev/zero"]
+)
+def test_only_regular_files_are_read(
+    tmp_path: Path, make: Callable[[Path], None], problem: str
 ) -> None:
-    started = time.monotonic()
-    with (
-        pytest.raises(ConfigFileError, match="stayed locked by another process"),
-        files.locked(tmp_path / "dir", timeout=0.3),
-    ):
-        pytest.fail("entered a lock that another process holds")
-    assert time.monotonic() - started >= 0.3
-    assert holder.poll() is None  # the holder was never disturbed
+    path = tmp_path / "config.json"
+    make(path)
+    with pytest.raises(ConfigFileError, match=f"{path} is not a regular file \\({problem}\\)"):
+        files.read_json_object(path)
 
 
-def test_locked_waits_for_the_other_process_to_let_go(
-    tmp_path: Path, holder: subprocess.Popen[str]
+def test_reads_are_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_bytes(b'{"a": "' + b"x" * 2000 + b'"}')
+    with pytest.raises(ConfigFileError, match="is larger than"):
+        files.read_json_object(path, max_bytes=1000)
+    assert files.read_json_object(path, max_bytes=3000) == {"a": "x" * 2000}
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"a": ' + b"[" * 65 + b"]" * 65 + b"}", "nested more than 64 levels deep"),
+        (b'{"n": ' + b"7" * 5000 + b"}", "Exceeds the limit (4300 digits)"),
+        (b'{"n": NaN}', "NaN is not a JSON number"),
+        (b'{"n": -Infinity}', "-Infinity is not a JSON number"),
+    ],
+    ids=["100,000 deep", "65 deep", "5,000 digits", "NaN", "-Infinity"],
+)
+def test_json_python_would_choke_on_or_docker_cannot_read_is_refused(
+    tmp_path: Path, content: bytes, problem: str
 ) -> None:
-    assert holder.stdin is not None
-    threading.Timer(0.3, holder.stdin.close).start()
-    with files.locked(tmp_path / "dir", timeout=20):
-        assert (tmp_path / "marker").read_text() == "released"
+    path = tmp_path / "config.json"
+    path.write_bytes(content)
+    with pytest.raises(ConfigFileError) as caught:
+        files.read_json_object(path)
+    assert caught.value.one_line().startswith(f"{path} is not valid JSON (")
+    assert problem in caught.value.message
 
 
-def test_locked_creates_its_directory_0700_and_is_reentrant_after_release(
-    tmp_path: Path, umask_zero: None
+def test_nan_is_never_written(workdir: Path) -> None:
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        files.write_json_atomic(workdir / "config.json", {"n": float("nan")})
+    assert list(workdir.iterdir()) == []
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 and os.environ.get("CI") != "true", reason="only root can chown"
+)
+def test_root_keeps_the_owner_of_a_file_and_gives_new_ones_the_directory_owner(
+    tmp_path: Path,
 ) -> None:
-    directory = tmp_path / "a" / "lockdir"
-    with files.locked(directory, timeout=1):
-        pass
-    assert mode(directory) == 0o700
-    with files.locked(directory, timeout=0.1):
-        assert sorted(p.name for p in directory.iterdir()) == []  # nothing left behind
+    users_dir = tmp_path / "user"
+    users_dir.mkdir()
+    os.chown(users_dir, NOBODY, NOBODY)
+    existing = users_dir / "config.json"
+    existing.write_text("{}")
+    os.chown(existing, NOBODY, NOBODY)
+    files.write_json_atomic(existing, {"a": 1})
+    files.write_json_atomic(users_dir / "state.json", {"b": 2})
+    files.ensure_dir(users_dir / "new" / "dir")
+    for path in (existing, users_dir / "state.json", users_dir / "new", users_dir / "new" / "dir"):
+        assert (path.stat().st_uid, path.stat().st_gid) == (NOBODY, NOBODY), path
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 and os.environ.get("CI") != "true", reason="only root can chown"
+)
+def test_a_write_through_a_link_another_user_planted_is_refused(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    loot = tmp_path / "loot.json"
+    loot.write_text("{}")
+    link = shared / "config.json"
+    link.symlink_to(loot)
+    os.chown(link, NOBODY, NOBODY, follow_symlinks=False)
+    with pytest.raises(ConfigFileError, match="owned by user nobody"):
+        files.write_json_atomic(link, {"auths": {"h": {"auth": "dG9rZW4="}}})
+    assert loot.read_text() == "{}"
+    assert sorted(p.name for p in shared.iterdir()) == ["config.json"]

@@ -48,6 +48,34 @@ def test_state_dir_is_ecrlogin_state_dir_else_the_user_state_directory(
     assert state.state_dir({}) == sandbox / "home" / ".local" / "state" / "ecrlogin"
 
 
+HOMES = {"HOME": "/home/ann", "USERPROFILE": "C:\\Users\\ann"}
+
+
+@pytest.mark.parametrize(
+    ("platform", "environ", "expected"),
+    [
+        ("linux", HOMES, "/home/ann/.local/state/ecrlogin"),
+        ("linux", {**HOMES, "XDG_STATE_HOME": "/xdg"}, "/xdg/ecrlogin"),
+        ("linux", {**HOMES, "XDG_STATE_HOME": "relative"}, "/home/ann/.local/state/ecrlogin"),
+        ("darwin", HOMES, "/home/ann/Library/Application Support/ecrlogin"),
+        ("win32", {**HOMES, "LOCALAPPDATA": "D:\\Local"}, "D:\\Local/ecrlogin"),
+        ("win32", HOMES, "C:\\Users\\ann/AppData/Local/ecrlogin"),
+        ("win32", {**HOMES, "ECRLOGIN_STATE_DIR": "E:\\s"}, "E:\\s"),
+    ],
+)
+def test_state_dir_per_platform(platform: str, environ: dict[str, str], expected: str) -> None:
+    assert state.state_dir(environ, platform) == Path(expected)
+
+
+def test_state_dir_agrees_with_platformdirs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("ECRLOGIN_STATE_DIR")
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)  # newer platformdirs honour it on macOS
+    expected = platformdirs.user_state_dir("ecrlogin", appauthor=False)
+    assert state.state_dir() == Path(expected)
+
+
 def test_remember_then_find_round_trips_a_record(state_dir: Path) -> None:
     mine = record()
     state.remember(state_dir, [mine], {"profile:prod": "123456789012"})
@@ -130,22 +158,82 @@ def test_an_unknown_layout_is_an_empty_state_not_an_error(
     assert state.load(state_dir) == State()
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b"\xff\xfe", b"null"])
-def test_a_garbage_file_is_an_empty_state_with_a_warning(
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"[1, 2]",
+        b"\xff\xfe",
+        b"null",
+        b"[" * 100_000,
+        b'{"n": 1' + b"0" * 5000 + b"}",
+    ],
+    ids=["not JSON", "array", "not UTF-8", "null", "100,000 deep", "5,000 digits"],
+)
+def test_a_garbage_file_is_an_empty_state_with_a_truthful_warning(
     state_dir: Path, content: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
     state_dir.mkdir()
     (state_dir / "state.json").write_bytes(content)
     with caplog.at_level(logging.WARNING, logger="ecrlogin"):
         assert state.load(state_dir) == State()
-    assert any("ignoring ecrlogin state" in r.getMessage() for r in caplog.records)
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert warning.startswith(f"ignoring ecrlogin state: {state_dir / 'state.json'}")
+    assert "untouched" not in warning
+    assert (state_dir / "state.json").read_bytes() == content
 
 
-def test_a_garbage_file_is_rewritten_by_the_next_remember(state_dir: Path) -> None:
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"expires_at": "2030-01-02T03:04:05"}, "'expires_at' without a time zone"),
+        ({"profile": {"name": "prod"}}, "'profile' of type dict"),
+        ({"host": 42}, "'host' of type int"),
+        ({"region": "moon-base-1"}, "region 'moon-base-1'"),
+        ({"region": "../../etc"}, "region '../../etc'"),
+    ],
+)
+def test_a_record_ecrlogin_cannot_use_is_a_cache_miss_with_a_warning(
+    state_dir: Path, change: dict[str, Any], problem: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    state_dir.mkdir()
+    bad = {**record().to_json(), **change}
+    content = {"version": state.VERSION, "records": [record(OTHER).to_json(), bad], "accounts": {}}
+    (state_dir / "state.json").write_text(json.dumps(content))
+    with caplog.at_level(logging.WARNING, logger="ecrlogin"):
+        assert state.load(state_dir) == State()
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert warning.endswith(f"holds a record with {problem}")
+
+
+@pytest.mark.parametrize("content", [b"{garbage", b"[]", b'{"records": []}', b"# my notes\n"])
+def test_a_file_that_is_not_ecrlogins_is_moved_aside_never_replaced(
+    state_dir: Path, content: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    state_dir.mkdir()
+    (state_dir / "state.json").write_bytes(content)
+    now = datetime(2026, 12, 2, 1, 2, 3, tzinfo=UTC)
+    with (
+        caplog.at_level(logging.WARNING, logger="ecrlogin"),
+        state._editing(state_dir, now=lambda: now) as loaded,
+    ):
+        state._save(state_dir, dataclasses.replace(loaded, records=(record(),)))
+    aside = state_dir / "state.json.corrupt-20261202T010203Z"
+    assert aside.read_bytes() == content
+    assert state.load(state_dir).records == (record(),)
+    moved = [r.getMessage() for r in caplog.records if "moved" in r.getMessage()]
+    assert moved == [
+        f"{state_dir / 'state.json'} was not an ecrlogin state file; moved it to {aside.name}"
+    ]
+
+
+def test_a_garbage_file_is_moved_aside_by_the_next_remember(state_dir: Path) -> None:
     state_dir.mkdir()
     (state_dir / "state.json").write_bytes(b"{garbage")
     state.remember(state_dir, [record()], {})
     assert state.load(state_dir).records == (record(),)
+    [aside] = state_dir.glob("state.json.corrupt-*Z")
+    assert aside.read_bytes() == b"{garbage"
 
 
 def test_records_carry_no_secret(state_dir: Path) -> None:
