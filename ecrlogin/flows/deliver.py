@@ -81,13 +81,13 @@ def account_key(source: str, identity_print: str) -> str:
     return f"{source}#{identity_print}"
 
 
-def save_state(state_dir: Path, delivered: Delivered) -> str | None:
-    """Remember what was stored; a state directory that cannot be written is a warning (the
-    tokens are stored and work), returned for the output layer, never a failed login."""
+def save_state(state_dir: Path, delivered: Delivered) -> None:
+    """Remember what was stored. A state directory that cannot be written (read-only, full,
+    refused as another user's) is a warning, printed even with -q: the tokens are stored and
+    work, only the next run cannot skip them. Never a failed login."""
     if not (delivered.records or delivered.accounts):
-        return None
+        return
     try:
         state.remember(state_dir, list(delivered.records), delivered.accounts)
     except ConfigFileError as error:
-        return f"{error.message}: the tokens are stored, but the next run cannot skip them"
-    return None
+        log.warning("%s: the tokens are stored, but the next run cannot skip them", error.message)

@@ -90,12 +90,12 @@ def login(
         pending = [t for t in targets if t not in decided]
         fetched, failed = tokens.fetch(pending, aws(), progress) if pending else ([], {})
         delivered = deliver(fetched, sink) if fetched else Delivered({}, (), {})
-    warning = save_state(settings.state_dir, delivered)
+    save_state(settings.state_dir, delivered)
     if delivered.records:
         log.debug("wrote %s and ecrlogin's state in %s", sink.place, settings.state_dir)
     results = {**decided, **failed, **delivered.results}
     ordered = _one_per_host([results[t] for t in targets])
-    extra = [warning] if warning else []
+    extra = []
     if settings.min_ttl > TOKEN_LIFE:
         extra.append(
             f"ECR tokens last 12h: --min-ttl {_hours(settings.min_ttl)} fetches on every run"

@@ -141,6 +141,7 @@ def test_state_file_identities_with_controls_do_not_reach_status_raw(box: Sandbo
         expires,
         "config.json",
         dockerconfig.fingerprint(config, HOST),
+        place=str(box.config_path),
     )
     state.remember(box.state_dir, [record], {})
     run = box.run("status", env=box.env(None, COLUMNS="200"))
