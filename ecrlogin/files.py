@@ -214,10 +214,19 @@ def _existing(target: Path) -> os.stat_result | None:
     if not stat.S_ISREG(existing.st_mode):
         raise ConfigFileError(f"{target} is not a regular file; left untouched")
     if not os.access(target, os.W_OK):  # rename would replace it anyway: respect the mode
-        raise ConfigFileError(
-            f"{target} is read-only; left untouched", f"chmod u+w {target} to let it change"
-        )
+        raise ConfigFileError(f"{target} is read-only; left untouched", read_only_hint(target))
     return existing
+
+
+def read_only_hint(target: Path, statvfs: Callable[[Path], Any] | None = None) -> str:
+    """A read-only mount is no mode to change (EROFS is not EACCES)."""
+    statvfs = statvfs or getattr(os, "statvfs", None)  # POSIX only
+    if statvfs is not None and statvfs(target.parent).f_flag & getattr(os, "ST_RDONLY", 1):
+        return (
+            f"{target.parent} is on a read-only file system; "
+            "point --docker-config or DOCKER_CONFIG at a writable directory"
+        )
+    return f"chmod u+w {target} to let it change"
 
 
 def _set_mode_and_owner(

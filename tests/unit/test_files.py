@@ -374,3 +374,17 @@ def test_a_write_through_a_link_another_user_planted_is_refused(tmp_path: Path) 
         files.write_json_atomic(link, {"auths": {"h": {"auth": "dG9rZW4="}}})
     assert loot.read_text() == "{}"
     assert sorted(p.name for p in shared.iterdir()) == ["config.json"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "hint"), [(1, "read-only file system"), (0, "chmod u+w")]
+)  # ST_RDONLY is 1 on Linux and macOS
+def test_a_read_only_mount_is_not_told_to_chmod(tmp_path: Path, flags: int, hint: str) -> None:
+    from types import SimpleNamespace
+
+    from ecrlogin.files import read_only_hint
+
+    def statvfs(path: Path) -> SimpleNamespace:
+        return SimpleNamespace(f_flag=flags)
+
+    assert hint in read_only_hint(tmp_path / "config.json", statvfs)
