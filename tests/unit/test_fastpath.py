@@ -1,0 +1,65 @@
+"""The fast path says exactly what the full CLI says, or hands the run over: generated config,
+state and AWS files, and command lines, run through both (the full CLI in-process, as
+`ECRLOGIN_NO_FASTPATH` would)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import os
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+from fastcases import Files, argvs, files, utc_now, write
+from hypothesis import HealthCheck, event, given, note, settings
+
+from ecrlogin.cli.app import main
+from ecrlogin.fast.path import answer
+
+_counter = itertools.count()
+
+
+def full_cli(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    with (
+        mock.patch.dict(os.environ, env, clear=True),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            main(argv)
+        except SystemExit as done:
+            code = int(done.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=files, argv=argvs)
+def test_the_fast_path_answers_as_the_full_cli_or_not_at_all(
+    case: Files, argv: list[str], tmp_path: Path
+) -> None:
+    root = tmp_path / str(next(_counter))
+    env = write(root, case, utc_now())
+    fast = answer(argv, env, cwd=str(tmp_path), now=utc_now())
+    note(f"fast: {fast!r}")
+    event("answered" if fast is not None else "handed over")
+    if fast is not None:
+        assert full_cli(argv, env) == (0, fast, "")
+
+
+def test_a_cached_run_is_answered_and_matches(tmp_path: Path) -> None:
+    lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
+    case = Files({"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False)
+    env = write(tmp_path / "case", case, utc_now())
+    for argv in (
+        ["-o", "json", "-r", "eu-west-1"],
+        ["-q", "-r", "eu-west-1"],
+        ["all-regions", "-o", "json", "--include", "eu-*"],
+    ):
+        fast = answer(argv, env, cwd=str(tmp_path), now=utc_now())
+        assert fast is not None
+        assert full_cli(argv, env) == (0, fast, "")
