@@ -3,8 +3,9 @@
 `ecrlogin -q [-r R]... [-p P]... [HOST|IMAGE]...`, `-o json`, `--min-ttl`, `--docker-config`,
 and `all-regions` with a remembered region list: when every registry of the run is still valid
 by `ecrlogin.freshness`'s rules (the same code the full login decides with), it prints what
-the full CLI would print and exits 0. Anything it does not know, or any doubt (a project file,
-a credential store, an unknown profile, a missing record, a note the full CLI would print…),
+the full CLI would print and exits 0; in a project, when its file names registries (and
+`min_ttl`) only. Anything it does not know, or any doubt (`from` or `[profiles]` in the project
+file, a credential store, an unknown profile, a missing record, a note the full CLI would print…),
 hands the run to the full CLI untouched. Standard-library light modules only: no click,
 logging, dataclasses, typing, pathlib or platformdirs.
 """
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 TOKEN_LIFE = timedelta(hours=12)  # flows.login.TOKEN_LIFE: a longer --min-ttl gets a note
-PROJECT_FILE = ".ecrlogin.toml"
+PROJECT_FILE = ".ecrlogin.toml"  # project.projectfile.FILE_NAME
+MAX_PROJECT_BYTES = 1024 * 1024  # project.projectfile.MAX_FILE_BYTES
 _HOST = re.compile(r"([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.([a-z0-9.-]+)")
 _ROLE_ACCOUNT = re.compile(r"arn:[\w-]+:iam::([0-9]{12}):")
 
@@ -136,7 +138,7 @@ class Run:
             raise Unsure  # the own account is learned from AWS
         return Host(account, region)
 
-    def cached(self, identity: Identity, host: Host) -> dict[str, Any]:
+    def cached(self, identity: Identity, host: Host, source: str | None = None) -> dict[str, Any]:
         """The result row of a still-valid registry; Unsure when it is not."""
         record = self.state.find(identity.source, host.name, self.place)
         if not freshness.still_valid(
@@ -162,7 +164,7 @@ class Run:
             "stored_in": record.text("stored_in"),
             "status": "cached",
             "error": None,
-            "source": None,
+            "source": source,
         }
 
 
@@ -177,18 +179,50 @@ def _min_ttl(given: str | None) -> timedelta:
 
 
 def login_rows(run: Run, cwd: str) -> list[dict[str, Any]]:
-    """`login`: own registries in the -r (or configured) regions, and the named ones."""
-    if not run.args.flag("no_project") and _project_file_above(cwd):
-        raise Unsure  # the project decides registries, profiles and settings
+    """`login`: own registries in the -r (or configured) regions, and the named ones (on the
+    command line, else the project file's)."""
     named = [Host.parse(reference) for reference in run.args.all("references")]
+    project = None if run.args.flag("no_project") else _project_file_above(cwd)
+    sources: dict[str, str] = {}
+    if project is not None:
+        listed, min_ttl = _project(project)
+        checked = _min_ttl(min_ttl) if min_ttl is not None else None  # a bad one fails the run
+        if checked is not None and not run.args.all("min_ttl"):
+            run.min_ttl = checked
+        if not named:
+            named = list({host.name: host for host in listed}.values())
+            sources = {host.name: os.path.basename(project) for host in listed}
     regions = run.args.all("regions")
     rows = []
     for identity in run.identities():
         own = regions if regions or named else [_configured_region(identity, run)]
         pairs = [(identity, run.own_host(identity, r)) for r in own]
         pairs += [(_routed(identity, host, run), host) for host in named]
-        rows += [run.cached(who, host) for who, host in pairs]
+        rows += [run.cached(who, host, sources.get(host.name)) for who, host in pairs]
     return _one_per_host(rows)
+
+
+def _project(path: str) -> tuple[list[Host], str | None]:
+    """The project file's registries and min_ttl, when that is all it says (as
+    `project.projectfile` reads it); `from`, `[profiles]`, another `to`: Unsure."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as file:
+            raw = file.read(MAX_PROJECT_BYTES + 1)
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (OSError, ValueError):  # unreadable, not UTF-8, not TOML: the full CLI says so
+        raise Unsure from None
+    if len(raw) > MAX_PROJECT_BYTES:
+        raise Unsure
+    listed, min_ttl = data.get("registries", []), data.get("min_ttl")
+    if set(data) - {"registries", "min_ttl", "to"} or data.get("to", "docker") != "docker":
+        raise Unsure
+    if not isinstance(listed, list) or not all(isinstance(r, str) and r.strip() for r in listed):
+        raise Unsure
+    if min_ttl is not None and not isinstance(min_ttl, str):
+        raise Unsure
+    return [Host.parse(reference.strip()) for reference in listed], min_ttl
 
 
 def all_regions_rows(run: Run) -> list[dict[str, Any]]:
@@ -255,17 +289,18 @@ def _one_per_host(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def _project_file_above(folder: str) -> bool:
-    """As `project.projectfile.find_project_file`: here or in any parent."""
+def _project_file_above(folder: str) -> str | None:
+    """As `project.projectfile.find_project_file`: here or in the nearest parent."""
     while True:
+        path = os.path.join(folder, PROJECT_FILE)
         try:
-            if os.path.isfile(os.path.join(folder, PROJECT_FILE)):
-                return True
+            if os.path.isfile(path):
+                return path
         except OSError:
             pass
         parent = os.path.dirname(folder)
         if parent == folder:
-            return False
+            return None
         folder = parent
 
 

@@ -32,6 +32,7 @@ class Files:
     entries: dict[tuple[str | None, str], tuple[timedelta, bool, bool]]  # life, tampered, stale
     regions_fresh: bool
     creds_store: bool
+    project: str | None  # the text of .ecrlogin.toml in the folder the run starts in
 
 
 def flat(groups: list[list[str]]) -> list[str]:
@@ -57,6 +58,19 @@ files = st.builds(
     ),
     regions_fresh=st.sampled_from([True, True, True, False]),
     creds_store=rarely,
+    project=st.sampled_from(
+        [
+            None,
+            None,
+            f'registries = ["{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/app:1"]\n',
+            f'registries = ["https://{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"]\nmin_ttl = "2h"\n',
+            'min_ttl = "30m"\nto = "docker"\n',
+            'min_ttl = "nope"\n',
+            'registries = ["docker.io/library/alpine"]\n',
+            'from = ["Dockerfile"]\n',
+            f'[profiles]\n"{ACCOUNT}" = "prod"\n',
+        ]
+    ),
 )
 argvs = st.one_of(
     st.tuples(
@@ -143,6 +157,9 @@ def write(root: Path, case: Files, now: datetime) -> dict[str, str]:
                 place,
             )
         )
+    (root / "work").mkdir()
+    if case.project is not None:
+        (root / ".ecrlogin.toml").write_text(case.project)
     (root / "docker").mkdir()
     (root / "docker" / "config.json").write_text(json.dumps(docker))
     state.remember(root / "state", records, accounts)

@@ -44,16 +44,19 @@ def test_the_fast_path_answers_as_the_full_cli_or_not_at_all(
 ) -> None:
     root = tmp_path / str(next(_counter))
     env = write(root, case, utc_now())
-    fast = answer(argv, env, cwd=str(tmp_path), now=utc_now())
+    fast = answer(argv, env, cwd=str(root / "work"), now=utc_now())
     note(f"fast: {fast!r}")
     event("answered" if fast is not None else "handed over")
     if fast is not None:
-        assert full_cli(argv, env) == (0, fast, "")
+        with contextlib.chdir(root / "work"):
+            assert full_cli(argv, env) == (0, fast, "")
 
 
 def test_a_cached_run_is_answered_and_matches(tmp_path: Path) -> None:
     lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
-    case = Files({"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False)
+    case = Files(
+        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, None
+    )
     env = write(tmp_path / "case", case, utc_now())
     for argv in (
         ["-o", "json", "-r", "eu-west-1"],
@@ -63,3 +66,17 @@ def test_a_cached_run_is_answered_and_matches(tmp_path: Path) -> None:
         fast = answer(argv, env, cwd=str(tmp_path), now=utc_now())
         assert fast is not None
         assert full_cli(argv, env) == (0, fast, "")
+
+
+def test_a_cached_project_is_answered_with_its_source(tmp_path: Path) -> None:
+    lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
+    project = 'registries = ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"]\n'
+    case = Files(
+        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, project
+    )
+    env = write(tmp_path / "case", case, utc_now())
+    fast = answer(["-o", "json"], env, cwd=str(tmp_path / "case" / "work"), now=utc_now())
+    assert fast is not None
+    assert '"source": ".ecrlogin.toml"' in fast
+    with contextlib.chdir(tmp_path / "case" / "work"):
+        assert full_cli(["-o", "json"], env) == (0, fast, "")
