@@ -9,7 +9,6 @@ interpreter takes to start, and every import here is paid on every run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timedelta
 
@@ -37,6 +36,16 @@ VOLATILE_KEYS = frozenset(
     {"aws_secret_access_key", "aws_session_token", "aws_security_token", "x_security_token_expires"}
 )
 _CHAIN_KEYS = ("source_profile", "sso_session")
+if TYPE_CHECKING:
+    from hashlib import sha256
+else:  # CPython's own SHA-256 (the same digest): hashlib would load OpenSSL, ~3 ms every run
+    try:
+        from _sha256 import sha256  # Python 3.11
+    except ImportError:  # pragma: no cover
+        try:
+            from _sha2 import sha256  # Python 3.12+
+        except ImportError:  # other interpreters
+            from hashlib import sha256
 REGION_LIST_LIFE = timedelta(hours=24)  # DESIGN v2: the region list is remembered for 24 h
 
 
@@ -79,7 +88,12 @@ def entry_fingerprint(config: Mapping[str, Any], host: str) -> str | None:
     if entry is None:
         return None
     seen = json.dumps(entry, sort_keys=True) + store_label(config, host)
-    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+    return digest(seen, 16)
+
+
+def digest(text: str, size: int) -> str:
+    """The first `size` hex digits of SHA-256 of `text` (never reversible to a secret)."""
+    return sha256(text.encode()).hexdigest()[:size]
 
 
 def identity_fingerprint(source: str, sections_of: SectionsOf) -> str:
@@ -88,7 +102,7 @@ def identity_fingerprint(source: str, sections_of: SectionsOf) -> str:
 
     `sections_of(kind, name)` yields (file label, section) pairs, as the AWS files hold them.
     """
-    digest = hashlib.sha256(source.encode())
+    digest = sha256(source.encode())
     if source.startswith("profile:"):
         for line in definition(source.removeprefix("profile:"), sections_of):
             digest.update(b"\0" + line.encode())

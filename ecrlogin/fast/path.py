@@ -12,7 +12,6 @@ logging, dataclasses, typing, pathlib or platformdirs.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -67,7 +66,7 @@ def _identity_source(profile: str | None, environ: Mapping[str, str]) -> str:
         return f"profile:{profile}"
     key_id = environ.get("AWS_ACCESS_KEY_ID")
     if key_id:
-        return "key:" + hashlib.sha256(key_id.encode()).hexdigest()[:12]
+        return "key:" + freshness.digest(key_id, 12)
     named = environ.get("AWS_DEFAULT_PROFILE") or environ.get("AWS_PROFILE") or "default"
     return f"profile:{named}"
 

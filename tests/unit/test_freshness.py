@@ -79,5 +79,20 @@ def test_imports_only_light_modules() -> None:
         ).stdout.split()
     )
     assert loaded.isdisjoint(
-        {"dataclasses", "logging", "typing", "pathlib", "click", "platformdirs", "inspect"}
+        {
+            "dataclasses",
+            "logging",
+            "typing",
+            "pathlib",
+            "click",
+            "platformdirs",
+            "inspect",
+            "hashlib",
+        }
     )
+
+
+def test_digests_are_hashlibs_sha256() -> None:
+    import hashlib
+
+    assert freshness.digest("AKIA1", 12) == hashlib.sha256(b"AKIA1").hexdigest()[:12]
