@@ -11,8 +11,8 @@ import contextlib
 import functools
 import json
 import os
-import shutil
 import random
+import shutil
 import socket
 import subprocess
 import sys
