@@ -80,3 +80,22 @@ def test_a_cached_project_is_answered_with_its_source(tmp_path: Path) -> None:
     assert '"source": ".ecrlogin.toml"' in fast
     with contextlib.chdir(tmp_path / "case" / "work"):
         assert full_cli(["-o", "json"], env) == (0, fast, "")
+
+
+def test_the_console_entry_answers_without_click_unless_disabled(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
+    case = Files(
+        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, None
+    )
+    env = write(tmp_path / "case", case, utc_now())
+    argv = [sys.executable, "-X", "importtime", "-m", "ecrlogin", "-q", "-r", "eu-west-1"]
+    for extra, loads_click in (({}, False), ({"ECRLOGIN_NO_FASTPATH": "1"}, True)):
+        done = subprocess.run(
+            argv, env={**env, **extra}, cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert (done.returncode, done.stdout) == (0, "")
+        loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+        assert ("click" in loaded) is loads_click
