@@ -26,7 +26,7 @@ LIVES = (timedelta(hours=-1), timedelta(minutes=45), timedelta(hours=3), timedel
 
 @dataclass(frozen=True)
 class Files:
-    region_of: dict[str, str | None]  # profile -> its configured region
+    region_of: dict[str, str | None]  # profile ("" for default) -> its configured region
     role_account: dict[str, str | None]
     env: dict[str, str]
     entries: dict[tuple[str | None, str], tuple[timedelta, bool, bool]]  # life, tampered, stale
@@ -42,26 +42,34 @@ def flat(groups: list[list[str]]) -> list[str]:
 rarely = st.sampled_from([False, False, False, False, True])  # most cases should be cached
 files = st.builds(
     Files,
-    region_of=st.fixed_dictionaries({p: st.sampled_from([None, *REGIONS]) for p in PROFILES}),
-    role_account=st.fixed_dictionaries({p: st.sampled_from([None, ACCOUNT]) for p in PROFILES}),
-    env=st.fixed_dictionaries(
-        {},
-        optional={
-            "AWS_PROFILE": st.sampled_from(PROFILES),
-            "AWS_REGION": st.sampled_from(REGIONS),
-        },
+    region_of=st.fixed_dictionaries(  # "" is [default]
+        {p: st.sampled_from([None, *REGIONS * 2]) for p in ("", *PROFILES)}
     ),
-    entries=st.dictionaries(
-        st.tuples(st.sampled_from([None, *PROFILES]), st.sampled_from(REGIONS)),
-        st.tuples(st.sampled_from(LIVES), rarely, rarely),
-        min_size=1,
+    role_account=st.fixed_dictionaries({p: st.sampled_from([None, ACCOUNT]) for p in PROFILES}),
+    env=st.sampled_from(
+        [
+            {},
+            {},
+            {},
+            {"AWS_PROFILE": "prod"},
+            {"AWS_REGION": "us-east-1"},
+            {"AWS_ACCESS_KEY_ID": "AKIAFROMTHEENV"},
+            {"AWS_DEFAULT_PROFILE": "dev", "AWS_REGION": "eu-west-1"},
+            {"AWS_PROFILE": "dev", "AWS_ACCESS_KEY_ID": "AKIAFROMTHEENV"},
+        ]
+    ),
+    entries=st.fixed_dictionaries(  # a record for every (profile, region), most still valid
+        {
+            (profile, region): st.tuples(st.sampled_from(LIVES[2:] * 3 + LIVES), rarely, rarely)
+            for profile in (None, *PROFILES)
+            for region in REGIONS
+        }
     ),
     regions_fresh=st.sampled_from([True, True, True, False]),
     creds_store=rarely,
     project=st.sampled_from(
         [
-            None,
-            None,
+            *[None] * 10,  # most runs are not in a project
             f'registries = ["{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/app:1"]\n',
             f'registries = ["https://{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"]\nmin_ttl = "2h"\n',
             'min_ttl = "30m"\nto = "docker"\n',
@@ -74,7 +82,7 @@ files = st.builds(
 )
 argvs = st.one_of(
     st.tuples(
-        st.sampled_from([["-q"], ["-o", "json"], ["-q", "-o", "json"], []]),
+        st.sampled_from([["-q"], ["-o", "json"], ["-q", "-o", "json"], [], ["-q", "--no-project"]]),
         st.lists(st.sampled_from([["-r", r] for r in REGIONS]), max_size=2),
         st.lists(st.sampled_from([["-p", p] for p in PROFILES]), max_size=2),
         st.sampled_from([[], ["--min-ttl", "30m"], ["--min-ttl=2h"], ["--min-ttl", "13h"]]),

@@ -36,7 +36,7 @@ def full_cli(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(case=files, argv=argvs)
 def test_the_fast_path_answers_as_the_full_cli_or_not_at_all(
