@@ -1,3 +1,3 @@
-from ecrlogin.cli.app import entry
+from ecrlogin.fastpath import entry
 
 entry()

@@ -69,6 +69,8 @@ class Record:
 class State:
     records: tuple[Record, ...] = ()
     accounts: Mapping[str, str] | None = None  # identity source -> its own account
+    # identity key -> {"regions": [...], "at": ISO}: all-regions' DescribeRegions answer
+    regions: Mapping[str, Any] | None = None
 
     def find(self, source: str, host: str, place: str | None = None) -> Record | None:
         return next(
@@ -107,7 +109,8 @@ def load(directory: Path) -> State:
         isinstance(k, str) and isinstance(v, str) for k, v in accounts.items()
     ):
         return State()
-    return State(records, dict(accounts))
+    regions = data.get("regions", {})
+    return State(records, dict(accounts), dict(regions) if isinstance(regions, dict) else {})
 
 
 def _record_problem(record: Record) -> str | None:
@@ -158,6 +161,7 @@ def _save(directory: Path, state: State) -> None:
             "version": VERSION,
             "accounts": dict(state.accounts or {}),
             "records": [record.to_json() for record in state.records],
+            **({"regions": dict(state.regions)} if state.regions else {}),
         },
     )
 
@@ -202,7 +206,13 @@ def remember(directory: Path, records: list[Record], accounts: Mapping[str, str]
         replaced = {(r.source, r.host, r.place) for r in records}
         kept = [r for r in state.records if (r.source, r.host, r.place) not in replaced]
         merged = {**(state.accounts or {}), **accounts}
-        _save(directory, State((*kept, *records), merged))
+        _save(directory, State((*kept, *records), merged, state.regions))
+
+
+def remember_regions(directory: Path, lists: Mapping[str, Any]) -> None:
+    """Add or replace remembered region lists (identity key -> `freshness.region_list_entry`)."""
+    with _editing(directory) as state:
+        _save(directory, State(state.records, state.accounts, {**(state.regions or {}), **lists}))
 
 
 def forget(directory: Path, hosts: set[str]) -> None:
@@ -211,4 +221,4 @@ def forget(directory: Path, hosts: set[str]) -> None:
     with _editing(directory) as state:
         kept = tuple(r for r in state.records if r.host not in hosts)
         if len(kept) != len(state.records):
-            _save(directory, State(kept, state.accounts))
+            _save(directory, State(kept, state.accounts, state.regions))

@@ -7,22 +7,26 @@ data stands in, and a note says so.
 
 from __future__ import annotations
 
-import fnmatch
+import contextlib
+import functools
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from ecrlogin import registry
+from ecrlogin import freshness, regionfilter, registry, state
 from ecrlogin.aws import sdk
 from ecrlogin.aws.calls import AwsCalls
 from ecrlogin.aws.errors import AccessDeniedError
 from ecrlogin.aws.keys import TokenKey
-from ecrlogin.errors import EcrLoginError, UsageError
+from ecrlogin.errors import ConfigFileError, EcrLoginError
 from ecrlogin.flows import login as login_flow
 from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.identity import profiles
+from ecrlogin.identity.identity import resolve
 
 FALLBACK_HOME_REGION = "us-east-1"
 
@@ -39,8 +43,25 @@ def all_regions(
     daemon_client: Callable[[], object] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
-    """Discover each profile's regions (asking early for the tokens of regions stored before),
-    then log in to all of them in one `login`."""
+    """Discover each profile's regions (the list remembered for its identity while younger
+    than 24 h, else DescribeRegions, asking early for the tokens of regions stored before), then
+    log in to all of them in one `login`."""
+    keys = {p: _identity_key(p, environ) for p in request.profiles_or_default}
+    remembered = _remembered(keys, settings, clock())
+    login = functools.partial(
+        login_flow.login,
+        request,
+        settings,
+        environ=environ,
+        clock=clock,
+        daemon_client=daemon_client,
+        progress=progress,
+    )
+    if all(p in remembered for p in keys):  # no AWS call needed to know the regions
+        found = Discovery(
+            {p: _filtered(regions, include, exclude) for p, regions in remembered.items()}
+        )
+        return login(calls=calls, regions_of=found.regions_of)
     with LazyCalls(calls) as aws:
         found = discover(
             request.profiles_or_default,
@@ -50,24 +71,42 @@ def all_regions(
             dry_run=settings.dry_run,
             environ=environ,
             likely=login_flow.regions_to_refresh(settings, environ=environ, clock=clock),
+            **({"remembered": remembered} if remembered else {}),
         )
-        return login_flow.login(
-            request,
-            settings,
-            calls=aws(),
-            regions_of=found.regions_of,
-            notes=found.notes,
-            environ=environ,
-            clock=clock,
-            daemon_client=daemon_client,
-            progress=progress,
-        )
+        _remember(settings, {keys[p]: regions for p, regions in found.asked.items()}, clock())
+        return login(calls=aws(), regions_of=found.regions_of, notes=found.notes)
+
+
+def _identity_key(profile: str | None, environ: Mapping[str, str]) -> str:
+    identity = resolve(profile, environ)
+    return account_key(identity.source, identity.fingerprint)
+
+
+def _remembered(
+    keys: Mapping[str | None, str], settings: Settings, now: datetime
+) -> dict[str | None, list[str]]:
+    """The region lists still remembered (24 h) for these identities; none with --force (which
+    asks again, so a region enabled since is picked up) or --dry-run."""
+    if settings.force or settings.dry_run:
+        return {}
+    lists = state.load(settings.state_dir).regions or {}
+    found = {p: freshness.remembered_regions(lists.get(key), now) for p, key in keys.items()}
+    return {p: regions for p, regions in found.items() if regions is not None}
+
+
+def _remember(settings: Settings, lists: Mapping[str, list[str]], now: datetime) -> None:
+    if not lists or settings.dry_run:
+        return
+    entries = {key: freshness.region_list_entry(regions, now) for key, regions in lists.items()}
+    with contextlib.suppress(ConfigFileError):  # the login's own save reports the directory
+        state.remember_regions(settings.state_dir, entries)
 
 
 @dataclass(frozen=True)
 class Discovery:
     regions: Mapping[str | None, list[str] | EcrLoginError]
     notes: tuple[str, ...] = field(default=())
+    asked: Mapping[str | None, list[str]] = field(default_factory=dict)  # DescribeRegions said
 
     def regions_of(self, profile: str | None) -> list[str]:
         found = self.regions[profile]
@@ -85,6 +124,7 @@ def discover(
     dry_run: bool = False,
     environ: Mapping[str, str] = os.environ,
     likely: Callable[[str | None], Collection[str]] = lambda profile: (),
+    remembered: Mapping[str | None, list[str]] | None = None,
 ) -> Discovery:
     """The regions of each profile.
 
@@ -95,7 +135,11 @@ def discover(
     """
     found: dict[str | None, list[str] | EcrLoginError] = {}
     homes: dict[str | None, str] = {}
+    asked_lists: dict[str | None, list[str]] = {}
     for profile in profile_names:
+        if remembered and profile in remembered:
+            found[profile] = _filtered(remembered[profile], include, exclude)
+            continue
         try:
             home = profiles.configured_region(profile, environ)
             if home is None and not dry_run:
@@ -123,6 +167,7 @@ def discover(
         future = asked.get(profile)
         failure = future.exception() if future else None
         if future is not None and failure is None:
+            asked_lists[profile] = future.result()
             found[profile] = _filtered(future.result(), include, exclude)
         elif future is None or isinstance(failure, AccessDeniedError):
             found[profile] = _filtered(sdk.partition_regions(partition), include, exclude)
@@ -135,7 +180,7 @@ def discover(
             found[profile] = failure
         elif failure is not None:
             raise failure  # a bug
-    return Discovery(found, tuple(notes))
+    return Discovery(found, tuple(notes), asked_lists)
 
 
 def _likely_first(
@@ -154,15 +199,4 @@ def _likely_first(
 
 
 def _filtered(regions: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:
-    def wanted(region: str) -> bool:
-        included = not include or any(fnmatch.fnmatchcase(region, g) for g in include)
-        return included and not any(fnmatch.fnmatchcase(region, g) for g in exclude)
-
-    valid = [r for r in regions if registry.REGION_RE.fullmatch(r)]
-    kept = [r for r in valid if wanted(r)]
-    if valid and not kept:
-        raise UsageError(
-            "--include/--exclude leave no region",
-            f"the regions were: {', '.join(valid)} (globs are case-sensitive)",
-        )
-    return kept
+    return regionfilter.filtered(regions, include, exclude)

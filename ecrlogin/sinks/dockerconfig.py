@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
-import hashlib
-import json
 import logging
 import os
 import sys
@@ -77,12 +75,11 @@ def encode_auth(password: str) -> str:
 
 
 def fingerprint(config: Mapping[str, Any], host: str) -> str | None:
-    """A short digest of what docker holds for `host` (never reversible to the secret)."""
-    entry = (config.get("auths") or {}).get(host)
-    if entry is None:
-        return None
-    seen = json.dumps(entry, sort_keys=True) + destination(config, host).label
-    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+    """A short digest of what docker holds for `host` (never reversible to the secret); the
+    cache rules' own, so that a stored entry and the check of it cannot drift apart."""
+    from ecrlogin.freshness import entry_fingerprint
+
+    return entry_fingerprint(config, host)
 
 
 def load(directory: Path, name: str = CONFIG_NAME) -> dict[str, Any]:

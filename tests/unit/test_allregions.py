@@ -147,3 +147,38 @@ def test_tokens_of_likely_regions_are_asked_for_during_discovery() -> None:
         assert sessions.count("ec2") == 1
     finally:
         calls.close()
+
+
+def all_regions_twice(sandbox: Any, **second: Any) -> StubbedSessions:
+    """Two all-regions runs of profile prod (the second with `second` settings); the second
+    run's sessions are returned."""
+    from awsfakes import NOW
+
+    from ecrlogin.flows.model import Request, Settings
+
+    env = {"AWS_CONFIG_FILE": str(sandbox / "aws" / "config")}
+    (sandbox / "aws").mkdir(exist_ok=True)
+    (sandbox / "aws" / "config").write_text("[profile prod]\nregion = eu-west-1\n")
+    runs = []
+    for changes in ({}, second):
+        sessions = StubbedSessions(ec2=regions_answer)
+        calls = AwsCalls(session_factory=sessions)
+        settings = Settings(sandbox / "docker", sandbox / "state", **changes)
+        try:
+            allregions.all_regions(
+                Request(profiles=("prod",)), settings, calls=calls, environ=env, clock=lambda: NOW
+            )
+        finally:
+            calls.close()
+        runs.append(sessions)
+    return runs[1]
+
+
+def test_the_region_list_is_remembered_per_identity(sandbox: Any) -> None:
+    again = all_regions_twice(sandbox)
+    assert again.count("ec2") == 0  # remembered for 24 h: no DescribeRegions
+    assert again.count("ecr") == 0  # and every token still valid: no call at all
+
+
+def test_force_asks_for_the_regions_again(sandbox: Any) -> None:
+    assert all_regions_twice(sandbox, force=True).count("ec2") == 1

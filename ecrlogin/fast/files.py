@@ -1,0 +1,199 @@
+"""What the fast path reads, read the way the full CLI reads it, with light modules only: the
+AWS config and credentials files (as `identity.profiles`), Docker's config.json (as
+`sinks.dockerconfig`), ecrlogin's state (as `state`) and botocore's partitions.json (as
+`registry`). Tests hold each reader to the module it mirrors. Anything unusual is `Unsure`:
+the full CLI reads it again and says what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+
+TYPE_CHECKING = False  # typing itself costs an import; mypy reads this name as True
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+    from typing import Any
+
+    Section = Mapping[str, str]
+
+STATE_VERSION = 2  # state.VERSION
+_RECORD_KEYS = frozenset(
+    {"host", "source", "profile", "account", "region", "identity", "expires_at", "stored_in"}
+    | {"fingerprint", "identity_print", "place"}
+)
+_REQUIRED_KEYS = _RECORD_KEYS - {"identity_print", "place"}
+
+
+class Unsure(Exception):
+    """The fast path cannot answer exactly as the full CLI would: hand over to it."""
+
+
+class AwsFiles:
+    """The sections of the AWS config and credentials files, by (kind, name)."""
+
+    __slots__ = ("config", "credentials")
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        config = _ini(environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
+        self.config: dict[tuple[str, str], Section] = {}
+        for title, section in config.items():
+            kind, _, name = title.strip().partition(" ")
+            if title == "default":
+                self.config.setdefault(("profile", "default"), section)
+            elif kind in ("profile", "sso-session") and name.strip():
+                self.config[kind, name.strip()] = section  # botocore: [profile default] wins
+        self.credentials = _ini(environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")
+
+    def sections_of(self, kind: str, name: str) -> Iterator[tuple[str, Section]]:
+        if (kind, name) in self.config:
+            yield "config", self.config[kind, name]
+        if kind == "profile" and name in self.credentials:
+            yield "credentials", self.credentials[name]
+
+    def profile_names(self) -> list[str]:
+        names = [name for kind, name in self.config if kind == "profile"]
+        return sorted({*names, *self.credentials})
+
+    def value(self, profile: str, key: str) -> str | None:
+        return self.config.get(("profile", profile), {}).get(key, "").strip() or None
+
+
+def _ini(name: str) -> dict[str, Section]:
+    path = os.path.expanduser(name)
+    if not os.path.exists(path):
+        return {}
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        raise Unsure from None  # botocore gives the real error on the full path
+    return {title: dict(parser.items(title)) for title in parser.sections()}
+
+
+def json_object(path: str) -> dict[str, Any]:
+    """As `files.read_json_object`: missing or blank is {}; anything but an object is Unsure."""
+    try:
+        with open(path, "rb") as file:
+            raw = file.read()
+    except FileNotFoundError:
+        return {}
+    except OSError:
+        raise Unsure from None
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise Unsure from None
+    if not isinstance(data, dict):
+        raise Unsure
+    return data
+
+
+def docker_config(path: str) -> dict[str, Any]:
+    """config.json as `dockerconfig.load` accepts it (anything it refuses is Unsure)."""
+    data = json_object(path)
+    auths, helpers = data.get("auths", {}), data.get("credHelpers", {})
+    if not isinstance(auths, dict) or not all(
+        isinstance(e, dict) and isinstance(e.get("auth", ""), str) for e in auths.values()
+    ):
+        raise Unsure
+    if not isinstance(helpers, dict) or not all(isinstance(v, str) for v in helpers.values()):
+        raise Unsure
+    if not isinstance(data.get("credsStore", ""), str):
+        raise Unsure
+    return data
+
+
+def state_dir(environ: Mapping[str, str]) -> str:
+    """As `state.state_dir`: ECRLOGIN_STATE_DIR, else platformdirs' user state dir (Linux)."""
+    if environ.get("ECRLOGIN_STATE_DIR"):
+        return os.path.expanduser(environ["ECRLOGIN_STATE_DIR"])
+    if not sys.platform.startswith("linux"):
+        raise Unsure  # platformdirs knows the other platforms' rules
+    base = environ.get("XDG_STATE_HOME", "")
+    if not base.strip():
+        base = os.path.expanduser("~/.local/state")
+    return os.path.join(base, "ecrlogin")
+
+
+class Record:
+    """A state record as the rules read it (see `state.Record`)."""
+
+    __slots__ = ("data", "expires_at")
+
+    def __init__(self, data: object) -> None:
+        if not (isinstance(data, dict) and _REQUIRED_KEYS <= set(data) <= _RECORD_KEYS):
+            raise Unsure  # the full CLI would drop the whole state
+        self.data: dict[str, Any] = data
+        expires = data.get("expires_at")
+        try:
+            self.expires_at = datetime.fromisoformat(expires) if expires else None
+        except (TypeError, ValueError):
+            raise Unsure from None
+        if self.expires_at is not None and self.expires_at.tzinfo is None:
+            raise Unsure
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise Unsure
+        return value
+
+    @property
+    def fingerprint(self) -> str | None:
+        return self.text("fingerprint")
+
+    @property
+    def identity_print(self) -> str | None:
+        return self.text("identity_print")
+
+    @property
+    def place(self) -> str | None:
+        return self.text("place")
+
+
+class State:
+    __slots__ = ("accounts", "records", "regions")
+
+    def __init__(self, directory: str) -> None:
+        data = json_object(os.path.join(directory, "state.json"))
+        if data.get("version") != STATE_VERSION:
+            raise Unsure  # the full CLI treats it as empty: nothing is cached
+        records, accounts, regions = (
+            data.get("records", []),
+            data.get("accounts", {}),
+            data.get("regions", {}),
+        )
+        if not isinstance(records, list) or not isinstance(accounts, dict):
+            raise Unsure
+        self.records = [Record(item) for item in records]
+        self.accounts: dict[str, str] = accounts
+        self.regions: dict[str, Any] = regions if isinstance(regions, dict) else {}
+
+    def find(self, source: str, host: str, place: str) -> Record | None:
+        return next(
+            (
+                r
+                for r in self.records
+                if (r.data["source"], r.data["host"], r.place) == (source, host, place)
+            ),
+            None,
+        )
+
+
+def partitions() -> list[dict[str, Any]]:
+    """botocore's partitions.json, found without importing botocore."""
+    for entry in sys.path:
+        package = os.path.join(entry or ".", "botocore")
+        if os.path.isfile(os.path.join(package, "__init__.py")):
+            found: list[dict[str, Any]] = json_object(
+                os.path.join(package, "data", "partitions.json")
+            ).get("partitions", [])
+            return found
+    raise Unsure
