@@ -67,13 +67,13 @@ class World:
     root: Path
     shared: Path
     victim: Sandbox
+    code: str  # PYTHONPATH for the victim's interpreter: ecrlogin and what it imports
 
     def victim_run(self, moto: Moto, *args: str, umask: str | None = None, **env: str) -> Run:
         prefix: tuple[str, ...] = (SYSTEM_PYTHON, "-c", ENTRY)
         if umask is not None:
             prefix = ("sh", "-c", f'umask {umask}; exec "$@"', "sh", *prefix)
-        path = f"{PROJECT}{os.pathsep}{sysconfig.get_paths()['purelib']}"
-        full_env = self.victim.env(moto.url, PYTHONPATH=path, **env)
+        full_env = self.victim.env(moto.url, PYTHONPATH=self.code, **env)
         return self.victim.run(*args, env=full_env, prefix=as_user(VICTIM, *prefix), timeout=60)
 
     def leaks(self, moto: Moto, *also: Path) -> list[str]:
@@ -84,8 +84,56 @@ class World:
         return hits
 
 
+@pytest.fixture(scope="module")
+def code() -> Iterator[str]:
+    """Where the victim imports ecrlogin and its dependencies from: this checkout and its venv
+    when the victim may read them, else a copy it may read (a clone under a 0700 folder, as a
+    CI machine may make it), removed afterwards."""
+    here = f"{PROJECT}{os.pathsep}{sysconfig.get_paths()['purelib']}"
+    probe = as_user(VICTIM, SYSTEM_PYTHON, "-c", "import ecrlogin.cli.app, botocore, click")
+    if subprocess.run(probe, env={"PYTHONPATH": here}, capture_output=True).returncode == 0:
+        yield here
+        return
+    copy = Path(tempfile.mkdtemp(prefix="ecrlogin-code-", dir="/tmp"))
+    try:
+        copy.chmod(0o755)
+        shutil.copytree(PROJECT / "ecrlogin", copy / "ecrlogin")
+        for source, relative in runtime_files("ecrlogin"):
+            (copy / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / relative)
+        yield str(copy)
+    finally:
+        shutil.rmtree(copy)
+
+
+def runtime_files(project: str) -> Iterator[tuple[Path, str]]:
+    """Every installed file of `project`'s runtime dependencies, and its path in site-packages."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+
+    pending, seen = [project], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            dist = distribution(name)
+        except PackageNotFoundError:
+            continue
+        for text in dist.requires or []:
+            needed = Requirement(text)
+            if needed.marker is None or needed.marker.evaluate({"extra": ""}):
+                pending.append(needed.name)
+        if name != project:
+            for file in dist.files or []:
+                if not str(file).startswith(".."):  # console scripts live elsewhere
+                    yield Path(str(dist.locate_file(file))), str(file)
+
+
 @pytest.fixture
-def world() -> Iterator[World]:
+def world(code: str) -> Iterator[World]:
     root = Path(tempfile.mkdtemp(prefix="ecrlogin-users-", dir="/tmp"))
     try:
         root.chmod(0o755)
@@ -96,7 +144,7 @@ def world() -> Iterator[World]:
         for path in (victim.root, victim.home, victim.aws_dir, victim.bin_dir):
             os.chown(path, VICTIM, VICTIM)
         victim.root.chmod(0o755)
-        yield World(root, shared, victim)
+        yield World(root, shared, victim, code)
     finally:
         shutil.rmtree(root)
 
