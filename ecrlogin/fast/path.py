@@ -197,9 +197,12 @@ def login_rows(run: Run, cwd: str) -> list[dict[str, Any]]:
     rows = []
     for identity in run.identities():
         own = regions if regions or named else [_configured_region(identity, run)]
-        pairs = [(identity, run.own_host(identity, r)) for r in own]
-        pairs += [(_routed(identity, host, run), host) for host in named]
-        rows += [run.cached(who, host, sources.get(host.name)) for who, host in pairs]
+        # own registries say no source, even where the project names the same host too
+        rows += [run.cached(identity, run.own_host(identity, r), None) for r in own]
+        rows += [
+            run.cached(_routed(identity, host, run), host, sources.get(host.name))
+            for host in named
+        ]
     return _one_per_host(rows)
 
 

@@ -114,3 +114,20 @@ def test_a_host_with_a_profile_recorded_by_the_helper_is_handed_over(tmp_path: P
     recorded = {"version": 1, "hosts": {host: {"profile": "dev"}}}  # rule 3: dev opens it
     (Path(env["ECRLOGIN_STATE_DIR"]) / "helper-hosts.json").write_text(json.dumps(recorded))
     assert answer(["-q", host], env, cwd=str(tmp_path), now=utc_now()) is None
+
+
+def test_an_own_registry_the_project_names_too_has_no_source_as_in_the_full_cli(
+    tmp_path: Path,
+) -> None:
+    lives = {(None, "eu-west-1"): (timedelta(hours=3), False, False)}
+    project = 'registries = ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"]\n'
+    case = Files(
+        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, project
+    )  # found by the property test: -r names the host the project file names
+    env = write(tmp_path / "case", case, utc_now())
+    argv = ["-o", "json", "-r", "eu-west-1"]
+    fast = answer(argv, env, cwd=str(tmp_path / "case" / "work"), now=utc_now())
+    assert fast is not None
+    assert '"source": null' in fast
+    with contextlib.chdir(tmp_path / "case" / "work"):
+        assert full_cli(argv, env) == (0, fast, "")
