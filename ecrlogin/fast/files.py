@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from datetime import datetime
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     Section = Mapping[str, str]
 
 STATE_VERSION = 2  # state.VERSION
+MAX_BYTES = 16 * 1024 * 1024  # files.MAX_BYTES
 _RECORD_KEYS = frozenset(
     {"host", "source", "profile", "account", "region", "identity", "expires_at", "stored_in"}
     | {"fingerprint", "identity_print", "place"}
@@ -76,23 +78,62 @@ def _ini(name: str) -> dict[str, Section]:
 
 
 def json_object(path: str) -> dict[str, Any]:
-    """As `files.read_json_object`: missing or blank is {}; anything but an object is Unsure."""
+    """As `files.read_json_object` after `safepaths.check_trusted`: missing or blank is {};
+    anything the full CLI would refuse, warn about or look at twice is Unsure (another user's
+    file or folder on the way, a link, no regular file, too big, NaN, too deep, not an object)."""
+    if not _trusted(path):
+        raise Unsure
     try:
-        with open(path, "rb") as file:
-            raw = file.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
     except FileNotFoundError:
         return {}
     except OSError:
         raise Unsure from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            raise Unsure
+        raw = os.read(fd, info.st_size + 1)
+    finally:
+        os.close(fd)
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         raise Unsure from None
     if not isinstance(data, dict):
         raise Unsure
     return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN, Infinity: the full CLI refuses them
+
+
+def _trusted(path: str) -> bool:
+    """Every folder on the way is ours or root's and no one else may write into it, and the file
+    is no link: the cases where `safepaths.check_trusted` has nothing to say."""
+    if sys.platform == "win32":
+        return True
+    me = os.geteuid()
+    if os.path.islink(path):
+        return False
+    resolved = os.path.realpath(path)
+    entry = os.sep
+    for part in ["", *resolved.strip(os.sep).split(os.sep)]:
+        entry = os.path.join(entry, part) if part else entry
+        try:
+            info = os.lstat(entry)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        if info.st_uid not in (me, 0) and me != 0:
+            return False
+        if stat.S_ISDIR(info.st_mode) and info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+            return False
+    return True
 
 
 def docker_config(path: str) -> dict[str, Any]:
@@ -131,6 +172,12 @@ class Record:
         if not (isinstance(data, dict) and _REQUIRED_KEYS <= set(data) <= _RECORD_KEYS):
             raise Unsure  # the full CLI would drop the whole state
         self.data: dict[str, Any] = data
+        for key in _RECORD_KEYS - {"expires_at"}:
+            self.text(key)  # each a string or null, as `state.Record` types them
+        if not all(isinstance(data[key], str) for key in ("host", "source", "region")):
+            raise Unsure
+        if not _known_region(data["region"]):
+            raise Unsure  # the full CLI warns and drops the whole state
         expires = data.get("expires_at")
         try:
             self.expires_at = datetime.fromisoformat(expires) if expires else None
@@ -185,6 +232,18 @@ class State:
             ),
             None,
         )
+
+
+def _known_region(region: str) -> bool:
+    """As `registry.check_region`: a region name of one of botocore's partitions."""
+    import re
+
+    if not re.fullmatch(r"[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}", region):  # registry.REGION_RE
+        return False
+    known = partitions()
+    return any(region in p.get("regions", {}) for p in known) or any(
+        re.fullmatch(p["regionRegex"], region) for p in known
+    )
 
 
 def partitions() -> list[dict[str, Any]]:

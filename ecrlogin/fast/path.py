@@ -200,8 +200,7 @@ def login_rows(run: Run, cwd: str) -> list[dict[str, Any]]:
         # own registries say no source, even where the project names the same host too
         rows += [run.cached(identity, run.own_host(identity, r), None) for r in own]
         rows += [
-            run.cached(_routed(identity, host, run), host, sources.get(host.name))
-            for host in named
+            run.cached(_routed(identity, host, run), host, sources.get(host.name)) for host in named
         ]
     return _one_per_host(rows)
 
