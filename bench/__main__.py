@@ -230,7 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--delay-ms", type=int, default=50)
-    parser.add_argument("--cases", default="ABCGPFHDE", help="which cases to run, e.g. AD")
+    parser.add_argument("--cases", default="ABCGPFKHDE", help="which cases to run, e.g. AD")
     args = parser.parse_args()
     if missing := missing_parts():
         sys.exit(f"bench: {describe_missing(missing)}")

@@ -111,7 +111,7 @@ def helper_case(work: Path, ours_bin: Path = BIN) -> Case:
     # The first get takes the full path (routing, identity) and leaves the memo hits use.
     subprocess.run(ours, env=ours_env, capture_output=True, check=True)
     return Case(
-        "F. credential helper, cache hit",
+        "K. credential helper, cache hit",
         Command("docker-credential-ecrlogin get", ours, ours_env),
         Command("docker-credential-ecr-login get (Go)", get(go), theirs_env),
         "<= 30 ms and <= 3x",
