@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ecrlogin import state
-from ecrlogin.errors import AwsError
 from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Request, Result
 from ecrlogin.flows.targets import Target, routed
@@ -32,16 +31,13 @@ def identities(
         identity = resolve(profile, environ)
         name = identity.shown
         if check_files and name not in (None, "default", *known):
-            failures.append(Result("", name, "failed", failure=unknown_profile(name, known)))
+            from ecrlogin.aws.sdk import unknown_profile  # the message botocore's check gives
+
+            failure = unknown_profile(name or "", known)
+            failures.append(Result("", name, "failed", failure=failure))
             continue
         found.append(identity)
     return found, failures
-
-
-def unknown_profile(name: str | None, known: Sequence[str]) -> AwsError:
-    from ecrlogin.aws.sdk import unknown_profile as unknown
-
-    return unknown(name or "", known)
 
 
 def route(

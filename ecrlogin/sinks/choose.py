@@ -10,8 +10,6 @@ from typing import Any
 from ecrlogin.sinks.base import Sink
 from ecrlogin.sinks.docker import DockerConfigSink
 
-DESTINATIONS = ("docker", "daemon", "helper", "podman")
-
 
 def open_sink(
     to: str,
