@@ -8,23 +8,13 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from ecrlogin import files
 from ecrlogin.errors import ConfigFileError
-
-
-@pytest.fixture
-def umask_zero() -> Iterator[None]:
-    """No umask help: the modes must come from ecrlogin itself."""
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 @pytest.fixture

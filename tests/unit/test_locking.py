@@ -17,15 +17,6 @@ from ecrlogin.errors import ConfigFileError
 from ecrlogin.locking import locked
 
 
-@pytest.fixture
-def umask_zero() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
 

@@ -5,7 +5,6 @@ checked as the uid that matters (`uid=`), so every rule is tested without a seco
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -101,15 +100,6 @@ def test_root_accepts_a_users_own_files_but_not_a_users_link_to_others_files(bas
     link.symlink_to("/etc/hostname")
     os.chown(link, ME, ME, follow_symlinks=False)
     assert "to a file it does not own" in refusal(link, ROOT)
-
-
-@pytest.fixture
-def umask_zero() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def test_every_missing_directory_is_created_0700_whatever_the_umask(
