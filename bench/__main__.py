@@ -7,7 +7,7 @@ docs/performance.md holds the recorded one.
 ecrlogin is timed as users run it: a wheel of this checkout installed, bytecode compiled, in a
 virtual environment of its own (bench/wheel.py). Speed goals live here, never in timed tests.
 
-    python -m bench [--runs N] [--delay-ms 50] [--cases ABCDEGP]
+    python -m bench [--runs N] [--delay-ms 50] [--cases ABCGPFKHIDE]
 """
 
 from __future__ import annotations
@@ -94,6 +94,16 @@ def project_folder(ecr: LocalEcr, work: Path) -> Path:
     return folder
 
 
+def handed_over_folder(ecr: LocalEcr, work: Path) -> Path:
+    """A project the fast path reads and then leaves to the full CLI (`from` needs the
+    Dockerfile scanner); its one image is in the registry case C keeps valid."""
+    folder = work / "handed-over"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".ecrlogin.toml").write_text('from = ["Dockerfile"]\n')
+    (folder / "Dockerfile").write_text(f"FROM {ecr.host('eu-west-1')}/app:1\n")
+    return folder
+
+
 def cases(ecr: LocalEcr, proxied: str, work: Path, ours_bin: Path) -> list[Case]:
     ours = ecr.client_env(work / "ours", endpoint_url=proxied)
     theirs = ecr.client_env(work / "theirs", endpoint_url=proxied)
@@ -109,6 +119,7 @@ def cases(ecr: LocalEcr, proxied: str, work: Path, ours_bin: Path) -> list[Case]
     a = Command("ecrlogin all-regions --force (17)", [*all17, "--force"], ours)
     c = Command("ecrlogin -q -r eu-west-1 (cached)", one, ours)
     profiles = [arg for p in PROFILES for arg in ("-p", p)]
+    handed = handed_over_folder(ecr, work)
     in_project = Command(
         "ecrlogin -q in a project (cached)", [ecrlogin, "-q"], ours, project_folder(ecr, work)
     )
@@ -166,6 +177,19 @@ def cases(ecr: LocalEcr, proxied: str, work: Path, ours_bin: Path) -> list[Case]
             c,
             "-",
             None,
+            cheap=True,
+        ),
+        Case(
+            "I. the fall-through: a run the fast path hands over",
+            Command("ecrlogin -q, project with `from`", [ecrlogin, "-q"], ours, handed),
+            Command(
+                "the same, ECRLOGIN_NO_FASTPATH=1",
+                [ecrlogin, "-q"],
+                {**ours, "ECRLOGIN_NO_FASTPATH": "1"},
+                handed,
+            ),
+            "<= 10 ms more",
+            lambda o, t: o.wall - t.wall <= 0.010,
             cheap=True,
         ),
         Case(
@@ -230,7 +254,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--delay-ms", type=int, default=50)
-    parser.add_argument("--cases", default="ABCGPFKHDE", help="which cases to run, e.g. AD")
+    parser.add_argument("--cases", default="ABCGPFKHIDE", help="which cases to run, e.g. AD")
     args = parser.parse_args()
     if missing := missing_parts():
         sys.exit(f"bench: {describe_missing(missing)}")

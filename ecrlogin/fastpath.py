@@ -29,9 +29,8 @@ def entry() -> None:
 
 def _fast() -> str | None:
     try:
-        from datetime import UTC, datetime
-
         from ecrlogin.fast.path import answer
+        from ecrlogin.lighttime import UTC, datetime
 
         return answer(sys.argv[1:], os.environ, cwd=os.getcwd(), now=datetime.now(UTC))
     except KeyboardInterrupt:

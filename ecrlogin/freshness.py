@@ -9,8 +9,8 @@ interpreter takes to start, and every import here is paid on every run.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timedelta
+from ecrlogin import lightjson
+from ecrlogin.lighttime import datetime, timedelta
 
 TYPE_CHECKING = False  # typing itself costs an import; mypy reads this name as True
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def entry_fingerprint(config: Mapping[str, Any], host: str) -> str | None:
     entry = (config.get("auths") or {}).get(host)
     if entry is None:
         return None
-    seen = json.dumps(entry, sort_keys=True) + store_label(config, host)
+    seen = lightjson.dumps_sorted(entry) + store_label(config, host)
     return digest(seen, 16)
 
 

@@ -1,28 +1,27 @@
-"""all-regions' --include/--exclude on region names. Light on purpose (fnmatch and re only):
-the fast path filters remembered region lists with the very same code as the full run."""
+"""all-regions' --include/--exclude on region names. Light on purpose (`fnmatch`, and with it
+`re`, only for a real glob): the fast path filters remembered region lists with the very same
+code as the full run."""
 
 from __future__ import annotations
 
-import fnmatch
-import re
-
 from ecrlogin.errors import UsageError
+from ecrlogin.names import is_region_name
 
 TYPE_CHECKING = False  # typing itself costs an import; mypy reads this name as True
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-REGION_RE = re.compile(r"[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}")  # registry.REGION_RE (a test holds them)
+_GLOB_CHARACTERS = "*?["
 
 
 def filtered(regions: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:
     """The region names kept by the globs; none left of a non-empty list is a usage error."""
 
     def wanted(region: str) -> bool:
-        included = not include or any(fnmatch.fnmatchcase(region, g) for g in include)
-        return included and not any(fnmatch.fnmatchcase(region, g) for g in exclude)
+        included = not include or any(matches(region, g) for g in include)
+        return included and not any(matches(region, g) for g in exclude)
 
-    valid = [r for r in regions if REGION_RE.fullmatch(r)]
+    valid = [r for r in regions if is_region_name(r)]
     kept = [r for r in valid if wanted(r)]
     if valid and not kept:
         raise UsageError(
@@ -30,3 +29,12 @@ def filtered(regions: Sequence[str], include: Sequence[str], exclude: Sequence[s
             f"the regions were: {', '.join(valid)} (globs are case-sensitive)",
         )
     return kept
+
+
+def matches(region: str, glob: str) -> bool:
+    """`fnmatch.fnmatchcase`; a glob without wildcards is the name itself."""
+    if not any(c in glob for c in _GLOB_CHARACTERS):
+        return region == glob
+    import fnmatch
+
+    return fnmatch.fnmatchcase(region, glob)

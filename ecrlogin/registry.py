@@ -14,11 +14,11 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from ecrlogin.errors import EcrLoginError, UsageError
+from ecrlogin.names import is_region_name
 
 PUBLIC_HOST = "public.ecr.aws"
 PUBLIC_REGION = "us-east-1"  # ECR Public's API lives in us-east-1 only
 ACCOUNT_RE = re.compile(r"[0-9]{12}")
-REGION_RE = re.compile(r"[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}")
 _HOST_RE = re.compile(
     r"(?P<account>[0-9]{12})\.(?P<kind>dkr\.ecr|dkr-ecr)(?P<fips>-fips)?"
     r"\.(?P<region>[a-z0-9-]+)\.(?P<suffix>[a-z0-9.-]+)"
@@ -84,7 +84,7 @@ def partition_of(region: str) -> Partition:
 
 
 def check_region(region: str) -> str:
-    if not REGION_RE.fullmatch(region):
+    if not is_region_name(region):
         raise UsageError(f"{region!r} is not an AWS region", "regions look like eu-west-1")
     partition_of(region)
     return region
@@ -150,7 +150,7 @@ def parse(reference: str) -> Registry:
 
 def _from_match(match: re.Match[str]) -> Registry | None:
     region = match["region"]
-    if not REGION_RE.fullmatch(region):
+    if not is_region_name(region):
         return None
     try:
         partition = partition_of(region)

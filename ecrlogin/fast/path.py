@@ -12,16 +12,24 @@ logging, dataclasses, typing, pathlib or platformdirs.
 
 from __future__ import annotations
 
-import json
 import os
-import re
-from datetime import UTC, datetime, timedelta
 
-from ecrlogin import freshness, regionfilter
+from ecrlogin import freshness, lightjson, regionfilter
 from ecrlogin.durations import parse_duration
 from ecrlogin.errors import UsageError
+from ecrlogin.fast import tomlfile
 from ecrlogin.fast.args import Args, parse
-from ecrlogin.fast.files import AwsFiles, State, Unsure, docker_config, partitions, state_dir
+from ecrlogin.fast.files import (
+    AwsFiles,
+    State,
+    Unsure,
+    docker_config,
+    matches_pattern,
+    partitions,
+    state_dir,
+)
+from ecrlogin.lighttime import UTC, datetime, timedelta
+from ecrlogin.names import is_account, is_region_name, role_account
 
 TYPE_CHECKING = False  # typing itself costs an import; mypy reads this name as True
 if TYPE_CHECKING:
@@ -32,8 +40,6 @@ TOKEN_LIFE = timedelta(hours=12)  # flows.login.TOKEN_LIFE: a longer --min-ttl g
 PROJECT_FILE = ".ecrlogin.toml"  # project.projectfile.FILE_NAME
 MAX_PROJECT_BYTES = 1024 * 1024  # project.projectfile.MAX_FILE_BYTES
 HELPER_RECORDS = "helper-hosts.json"  # helper.records.RECORDS_NAME
-_HOST = re.compile(r"([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.([a-z0-9.-]+)")
-_ROLE_ACCOUNT = re.compile(r"arn:[\w-]+:iam::([0-9]{12}):")
 
 
 class Identity:
@@ -78,7 +84,7 @@ class Host:
     __slots__ = ("account", "name", "partition", "region")
 
     def __init__(self, account: str, region: str) -> None:
-        if not regionfilter.REGION_RE.fullmatch(region):
+        if not is_region_name(region):
             raise Unsure  # the full CLI says it is no region
         partition = _partition_of(region)
         self.account, self.region, self.partition = account, region, str(partition["id"])
@@ -91,10 +97,12 @@ class Host:
         if sep and scheme not in ("https", "http"):
             raise Unsure
         name = (rest if sep else reference).split("/", 1)[0]
-        match = _HOST.fullmatch(name)
-        host = cls(match[1], match[2]) if match else None
-        if host is None or host.name != name:
+        account, dkr, ecr, region, *_ = [*name.split(".", 4), "", "", "", ""]
+        if not is_account(account) or (dkr, ecr) != ("dkr", "ecr"):
             raise Unsure
+        host = cls(account, region)
+        if host.name != name:
+            raise Unsure  # another suffix, FIPS, dual-stack, a port…: the full CLI
         return host
 
 
@@ -105,7 +113,7 @@ def _partition_of(region: str) -> Mapping[str, Any]:
         if region in partition.get("regions", {}):
             return partition
     for partition in known:
-        if re.fullmatch(partition["regionRegex"], region):
+        if matches_pattern(partition, region):
             return partition
     raise Unsure
 
@@ -208,12 +216,10 @@ def login_rows(run: Run, cwd: str) -> list[dict[str, Any]]:
 def _project(path: str) -> tuple[list[Host], str | None]:
     """The project file's registries and min_ttl, when that is all it says (as
     `project.projectfile` reads it); `from`, `[profiles]`, another `to`: Unsure."""
-    import tomllib
-
     try:
         with open(path, "rb") as file:
             raw = file.read(MAX_PROJECT_BYTES + 1)
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = _toml(raw.decode("utf-8"))
     except (OSError, ValueError):  # unreadable, not UTF-8, not TOML: the full CLI says so
         raise Unsure from None
     if len(raw) > MAX_PROJECT_BYTES:
@@ -226,6 +232,15 @@ def _project(path: str) -> tuple[list[Host], str | None]:
     if min_ttl is not None and not isinstance(min_ttl, str):
         raise Unsure
     return [Host.parse(reference.strip()) for reference in listed], min_ttl
+
+
+def _toml(text: str) -> Mapping[str, object]:
+    try:
+        return tomlfile.loads(text)
+    except tomlfile.NotSimple:
+        import tomllib  # ~20 ms: only for the files the light reader leaves to it
+
+        return tomllib.loads(text)
 
 
 def all_regions_rows(run: Run) -> list[dict[str, Any]]:
@@ -284,7 +299,7 @@ def _recorded_by_helper(directory: str, host: str) -> bool:
     """Whether `--to helper -p` recorded a profile for `host` (helper.records' file)."""
     try:
         with open(os.path.join(directory, HELPER_RECORDS), "rb") as handle:
-            recorded = json.loads(handle.read(1 << 20))
+            recorded = lightjson.loads(handle.read(1 << 20))
     except FileNotFoundError:
         return False
     except (OSError, ValueError):
@@ -297,8 +312,8 @@ def _recorded_by_helper(directory: str, host: str) -> bool:
 
 
 def _names_account(files: AwsFiles, name: str, account: str) -> bool:
-    role = _ROLE_ACCOUNT.match(files.value(name, "role_arn") or "")
-    return bool(role and role.group(1) == account) or files.value(name, "sso_account_id") == account
+    role = role_account(files.value(name, "role_arn") or "")
+    return role == account or files.value(name, "sso_account_id") == account
 
 
 def _one_per_host(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -342,4 +357,6 @@ def answer(
         return None
     if args.fmt != "json":
         return ""  # quiet: nothing at all
+    import json  # ~15 ms, for `-o json` only
+
     return json.dumps({"results": rows}, indent=2) + "\n"

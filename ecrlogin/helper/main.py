@@ -82,7 +82,7 @@ def _run(action: str, source: TextIO, out: TextIO) -> int:
 
 def _credentials(server_url: str, secret: str) -> str:
     """`json.dumps({"ServerURL": …, "Username": "AWS", "Secret": …})`, without importing json."""
-    from ecrlogin.helper.lightjson import quote
+    from ecrlogin.lightjson import quote
 
     return f'{{"ServerURL": {quote(server_url)}, "Username": "AWS", "Secret": {quote(secret)}}}'
 

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from ecrlogin.helper import lightjson
+from ecrlogin import lightjson
 
 try:  # hashlib would load OpenSSL first (~3 ms); the same BLAKE2 either way
     from _blake2 import blake2b

@@ -10,14 +10,12 @@ that account); 6. the default credential chain.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ecrlogin.identity import profiles
+from ecrlogin.names import role_account
 from ecrlogin.registry import Registry
-
-_ROLE_ACCOUNT = re.compile(r"arn:[\w-]+:iam::([0-9]{12}):")
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,7 @@ def profiles_naming(account: str, environ: Mapping[str, str] = os.environ) -> li
     files = profiles.aws_files(environ)
     found = []
     for name in files.profile_names():
-        role = _ROLE_ACCOUNT.match(files.value(name, "role_arn") or "")
-        if (role and role.group(1) == account) or files.value(name, "sso_account_id") == account:
+        role = role_account(files.value(name, "role_arn") or "")
+        if role == account or files.value(name, "sso_account_id") == account:
             found.append(name)
     return found

@@ -33,6 +33,16 @@ class Files:
     regions_fresh: bool
     creds_store: bool
     project: str | None  # the text of .ecrlogin.toml in the folder the run starts in
+    aws_extra: str = ""  # more lines for [default]: comments, `s3 =` sub-settings, a broken line
+
+
+AWS_EXTRAS = (
+    "",
+    "# a comment\n\n; another\n",
+    "s3 =\n  max_concurrent_requests = 20\n\n  # c\n\tmax_queue_size = 10000\n",
+    "cli_pager=\nOutput : json\n",
+    "  indented = continues nothing\n",  # botocore fails: the full CLI says so
+)
 
 
 def flat(groups: list[list[str]]) -> list[str]:
@@ -77,8 +87,12 @@ files = st.builds(
             'registries = ["docker.io/library/alpine"]\n',
             'from = ["Dockerfile"]\n',
             f'[profiles]\n"{ACCOUNT}" = "prod"\n',
+            f'# the app\nregistries = [\n  "{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/app:1", # app'
+            f"\n  '{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com',\n]\r\nmin_ttl = '45m' # short\n",
+            f'registries = ["{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com\\u002Fapp"]\n',
         ]
     ),
+    aws_extra=st.sampled_from(AWS_EXTRAS),
 )
 argvs = st.one_of(
     st.tuples(
@@ -120,6 +134,7 @@ def write(root: Path, case: Files, now: datetime) -> dict[str, str]:
     (root / "aws").mkdir(parents=True)
     config = "".join(
         f"[{'default' if p is None else 'profile ' + p}]\n"
+        + (case.aws_extra if p is None else "")
         + (f"region = {case.region_of.get(p or '')}\n" if case.region_of.get(p or "") else "")
         + (
             f"role_arn = arn:aws:iam::{case.role_account[p]}:role/x\nsource_profile = default\n"

@@ -1,4 +1,4 @@
-"""helper.lightjson: the same answers as `json`, without importing it."""
+"""lightjson: the same answers as `json`, without importing it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecrlogin.helper import lightjson
+from ecrlogin import lightjson
 
 documents = st.recursive(
     st.none()
@@ -28,6 +28,11 @@ def test_loads_reads_what_json_writes(value: object, indent: str | int | None) -
     text = json.dumps(value, indent=indent)
     assert lightjson.loads(text) == json.loads(text)
     assert lightjson.loads(("\n " + text + "\n").encode()) == value
+
+
+@given(documents)
+def test_dumps_sorted_is_json_dumps_with_sorted_keys(value: object) -> None:
+    assert lightjson.dumps_sorted(value) == json.dumps(value, sort_keys=True)
 
 
 @given(st.text())
@@ -57,7 +62,7 @@ def test_anything_but_one_document_is_refused(raw: str | bytes) -> None:
 
 def test_errors_in_a_fresh_interpreter_are_value_errors() -> None:
     probe = (
-        "import sys; from ecrlogin.helper import lightjson\n"
+        "import sys; from ecrlogin import lightjson\n"
         "for raw in ('{\"a\": \"torn', '[1,]', '{\"a\" 1}'):\n"
         "    try: lightjson.loads(raw)\n"
         "    except ValueError: pass\n"
