@@ -88,7 +88,11 @@ def login(
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
         pending = [t for t in targets if t not in decided]
-        fetched, failed = tokens.fetch(pending, aws(), progress) if pending else ([], {})
+        fetched, failed = (
+            tokens.fetch(pending, aws(), progress, remembered_caller(known))
+            if pending
+            else ([], {})
+        )
         delivered = deliver(fetched, sink) if fetched else Delivered({}, (), {})
     save_state(settings.state_dir, delivered)
     if delivered.records:
@@ -147,6 +151,18 @@ def decide(
         elif settings.dry_run:
             decided[target] = tokens.result_for(target, "planned", reg)
     return decided
+
+
+def remembered_caller(known: state.State) -> tokens.Remembered:
+    """The caller identity STS named for this identity definition on an earlier run (its own
+    account and ARN, both remembered), else None: ask STS."""
+
+    def caller(identity: Identity) -> tokens.Caller | None:
+        key = account_key(identity.source, identity.fingerprint)
+        account, arn = known.account_of(key), known.caller_of(key)
+        return tokens.Caller(account, arn) if account and arn else None
+
+    return caller
 
 
 def _describe(target: Target) -> str:
