@@ -6,6 +6,7 @@ clock, environment) are keyword arguments that default to the real ones.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -221,6 +222,7 @@ def regions_to_refresh(
         return lambda profile: set()  # login() reports the file
     known, now = state.load(settings.state_dir), clock()
 
+    @functools.cache  # asked once per candidate region: the answer stays for the run
     def regions(profile: str | None) -> set[str]:
         from ecrlogin.identity.identity import resolve
 
