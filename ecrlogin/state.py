@@ -71,6 +71,7 @@ class State:
     accounts: Mapping[str, str] | None = None  # identity source -> its own account
     # identity key -> {"regions": [...], "at": ISO}: all-regions' DescribeRegions answer
     regions: Mapping[str, Any] | None = None
+    callers: Mapping[str, str] | None = None  # identity key -> the ARN STS named for it
 
     def find(self, source: str, host: str, place: str | None = None) -> Record | None:
         return next(
@@ -82,6 +83,9 @@ class State:
 
     def account_of(self, source: str) -> str | None:
         return (self.accounts or {}).get(source)
+
+    def caller_of(self, source: str) -> str | None:
+        return (self.callers or {}).get(source)
 
 
 def load(directory: Path) -> State:
@@ -105,12 +109,21 @@ def load(directory: Path) -> State:
         log.warning("ignoring ecrlogin state: %s holds a record with %s", path, problem)
         return State()
     accounts = data.get("accounts", {})
-    if not isinstance(accounts, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in accounts.items()
-    ):
+    if not _strings(accounts):
         return State()
-    regions = data.get("regions", {})
-    return State(records, dict(accounts), dict(regions) if isinstance(regions, dict) else {})
+    regions, callers = data.get("regions", {}), data.get("callers", {})
+    return State(
+        records,
+        dict(accounts),
+        dict(regions) if isinstance(regions, dict) else {},
+        dict(callers) if _strings(callers) else {},  # a cache: odd means forgotten
+    )
+
+
+def _strings(mapping: object) -> bool:
+    return isinstance(mapping, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    )
 
 
 def _record_problem(record: Record) -> str | None:
@@ -162,6 +175,7 @@ def _save(directory: Path, state: State) -> None:
             "accounts": dict(state.accounts or {}),
             "records": [record.to_json() for record in state.records],
             **({"regions": dict(state.regions)} if state.regions else {}),
+            **({"callers": dict(state.callers)} if state.callers else {}),
         },
     )
 
@@ -200,19 +214,26 @@ def _move_aside(path: Path, now: datetime) -> None:
     log.warning("%s was not an ecrlogin state file; moved it to %s", path, aside.name)
 
 
-def remember(directory: Path, records: list[Record], accounts: Mapping[str, str]) -> None:
-    """Add or replace records (same source and host) and own-account facts."""
+def remember(
+    directory: Path,
+    records: list[Record],
+    accounts: Mapping[str, str],
+    callers: Mapping[str, str] | None = None,
+) -> None:
+    """Add or replace records (same source and host), own-account facts and caller ARNs."""
     with _editing(directory) as state:
         replaced = {(r.source, r.host, r.place) for r in records}
         kept = [r for r in state.records if (r.source, r.host, r.place) not in replaced]
         merged = {**(state.accounts or {}), **accounts}
-        _save(directory, State((*kept, *records), merged, state.regions))
+        arns = {**(state.callers or {}), **(callers or {})}
+        _save(directory, State((*kept, *records), merged, state.regions, arns))
 
 
 def remember_regions(directory: Path, lists: Mapping[str, Any]) -> None:
     """Add or replace remembered region lists (identity key -> `freshness.region_list_entry`)."""
     with _editing(directory) as state:
-        _save(directory, State(state.records, state.accounts, {**(state.regions or {}), **lists}))
+        lists = {**(state.regions or {}), **lists}
+        _save(directory, State(state.records, state.accounts, lists, state.callers))
 
 
 def forget(directory: Path, hosts: set[str]) -> None:
@@ -221,4 +242,4 @@ def forget(directory: Path, hosts: set[str]) -> None:
     with _editing(directory) as state:
         kept = tuple(r for r in state.records if r.host not in hosts)
         if len(kept) != len(state.records):
-            _save(directory, State(kept, state.accounts, state.regions))
+            _save(directory, State(kept, state.accounts, state.regions, state.callers))

@@ -47,7 +47,8 @@ def all_regions(
     than 24 h, else DescribeRegions, asking early for the tokens of regions stored before), then
     log in to all of them in one `login`."""
     keys = {p: _identity_key(p, environ) for p in request.profiles_or_default}
-    remembered = _remembered(keys, settings, clock())
+    known = state.State() if settings.dry_run else state.load(settings.state_dir)
+    remembered = _remembered(keys, known, settings, clock())
     login = functools.partial(
         login_flow.login,
         request,
@@ -71,6 +72,7 @@ def all_regions(
             dry_run=settings.dry_run,
             environ=environ,
             likely=login_flow.regions_to_refresh(settings, environ=environ, clock=clock),
+            caller_known=_caller_known(known, environ),
             **({"remembered": remembered} if remembered else {}),
         )
         _remember(settings, {keys[p]: regions for p, regions in found.asked.items()}, clock())
@@ -82,14 +84,20 @@ def _identity_key(profile: str | None, environ: Mapping[str, str]) -> str:
     return account_key(identity.source, identity.fingerprint)
 
 
+def _caller_known(known: state.State, environ: Mapping[str, str]) -> Callable[[str | None], bool]:
+    """Whether the state remembers who the profile is (then login asks STS nothing)."""
+    remembered = login_flow.remembered_caller(known)
+    return lambda profile: remembered(resolve(profile, environ)) is not None
+
+
 def _remembered(
-    keys: Mapping[str | None, str], settings: Settings, now: datetime
+    keys: Mapping[str | None, str], known: state.State, settings: Settings, now: datetime
 ) -> dict[str | None, list[str]]:
     """The region lists still remembered (24 h) for these identities; none with --force (which
     asks again, so a region enabled since is picked up) or --dry-run."""
     if settings.force or settings.dry_run:
         return {}
-    lists = state.load(settings.state_dir).regions or {}
+    lists = known.regions or {}
     found = {p: freshness.remembered_regions(lists.get(key), now) for p, key in keys.items()}
     return {p: regions for p, regions in found.items() if regions is not None}
 
@@ -125,13 +133,14 @@ def discover(
     environ: Mapping[str, str] = os.environ,
     likely: Callable[[str | None], Collection[str]] = lambda profile: (),
     remembered: Mapping[str | None, list[str]] | None = None,
+    caller_known: Callable[[str | None], bool] = lambda profile: False,
 ) -> Discovery:
     """The regions of each profile.
 
     While DescribeRegions is in flight, the tokens of `likely(profile)` (regions whose token the
     run will fetch anyway and that were enabled last time) are already asked for, and ECR
     clients are made for the other candidates; a token of a region that turns out not to be
-    enabled is simply not used.
+    enabled is simply not used. GetCallerIdentity goes out early too, unless `caller_known`.
     """
     found: dict[str | None, list[str] | EcrLoginError] = {}
     homes: dict[str | None, str] = {}
@@ -156,7 +165,8 @@ def discover(
     else:  # the round trip on the critical path goes out first; the rest overlaps it
         asked = {p: calls.regions(p, home, partitions[p]) for p, home in homes.items()}
         for profile, home in homes.items():
-            calls.identity(profile, home)
+            if not caller_known(profile):
+                calls.identity(profile, home)
         wanted = _likely_first(partitions, likely, include, exclude)
         for profile, region in wanted:
             if region in likely(profile):  # stored there before: almost surely still enabled

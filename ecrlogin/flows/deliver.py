@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecrlogin import state
@@ -26,6 +26,7 @@ class Delivered:
     results: dict[Target, Result]
     records: tuple[state.Record, ...]
     accounts: dict[str, str]  # identity key -> its own account
+    callers: dict[str, str] = field(default_factory=dict)  # identity key -> the caller's ARN
 
 
 def deliver(fetched: Sequence[Fetched], sink: Sink) -> Delivered:
@@ -34,17 +35,20 @@ def deliver(fetched: Sequence[Fetched], sink: Sink) -> Delivered:
         for f in fetched
     }
     stored = sink.store(list(credentials.values())) if credentials else {}
-    results, records, accounts = {}, [], {}
+    results, records, accounts, callers = {}, [], {}, {}
     for item in fetched:
         outcome = stored[item.registry.host]
         identity = item.target.identity
+        key = account_key(identity.source, identity.fingerprint)
         if item.account and item.target.named is None:
-            accounts[account_key(identity.source, identity.fingerprint)] = item.account
+            accounts[key] = item.account
+        if item.identity:
+            callers[key] = item.identity
         results[item.target] = _result(item, outcome)
         if outcome.error is None and not outcome.needs_nothing:
             log.info("%s: stored in %s", item.registry.host, outcome.stored_in)
             records.append(_record(item, outcome, sink.place))
-    return Delivered(results, tuple(records), accounts)
+    return Delivered(results, tuple(records), accounts, callers)
 
 
 def _result(item: Fetched, outcome: Stored) -> Result:
@@ -76,8 +80,8 @@ def _record(item: Fetched, outcome: Stored, place: str) -> state.Record:
 
 
 def account_key(source: str, identity_print: str) -> str:
-    """Own accounts are remembered per identity definition: a role moved to another account
-    is another identity."""
+    """Own accounts and caller ARNs are remembered per identity definition: a role moved to
+    another account is another identity."""
     return f"{source}#{identity_print}"
 
 
@@ -88,6 +92,6 @@ def save_state(state_dir: Path, delivered: Delivered) -> None:
     if not (delivered.records or delivered.accounts):
         return
     try:
-        state.remember(state_dir, list(delivered.records), delivered.accounts)
+        state.remember(state_dir, list(delivered.records), delivered.accounts, delivered.callers)
     except ConfigFileError as error:
         log.warning("%s: the tokens are stored, but the next run cannot skip them", error.message)

@@ -6,6 +6,7 @@ clock, environment) are keyword arguments that default to the real ones.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -88,7 +89,11 @@ def login(
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
         pending = [t for t in targets if t not in decided]
-        fetched, failed = tokens.fetch(pending, aws(), progress) if pending else ([], {})
+        fetched, failed = (
+            tokens.fetch(pending, aws(), progress, remembered_caller(known))
+            if pending
+            else ([], {})
+        )
         delivered = deliver(fetched, sink) if fetched else Delivered({}, (), {})
     save_state(settings.state_dir, delivered)
     if delivered.records:
@@ -149,6 +154,18 @@ def decide(
     return decided
 
 
+def remembered_caller(known: state.State) -> tokens.Remembered:
+    """The caller identity STS named for this identity definition on an earlier run (its own
+    account and ARN, both remembered), else None: ask STS."""
+
+    def caller(identity: Identity) -> tokens.Caller | None:
+        key = account_key(identity.source, identity.fingerprint)
+        account, arn = known.account_of(key), known.caller_of(key)
+        return tokens.Caller(account, arn) if account and arn else None
+
+    return caller
+
+
 def _describe(target: Target) -> str:
     where = target.named.host if target.named else f"own registry in {target.region}"
     why = f" ({target.why})" if target.why else ""
@@ -205,6 +222,7 @@ def regions_to_refresh(
         return lambda profile: set()  # login() reports the file
     known, now = state.load(settings.state_dir), clock()
 
+    @functools.cache  # asked once per candidate region: the answer stays for the run
     def regions(profile: str | None) -> set[str]:
         from ecrlogin.identity.identity import resolve
 

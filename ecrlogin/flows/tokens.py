@@ -1,5 +1,9 @@
 """The AWS step of a login: one token per (identity, region) and one caller identity per profile,
-all at once; each target comes back fetched or failed."""
+all at once; each target comes back fetched or failed.
+
+The caller identity (account and ARN) of an identity definition seen before comes from the
+state (`remembered`): no GetCallerIdentity then, also with --force, which is about tokens.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.flows.model import Result
 from ecrlogin.flows.targets import Target
+from ecrlogin.identity.identity import Identity
 from ecrlogin.registry import Registry
 
 if TYPE_CHECKING:
@@ -20,6 +25,17 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("ecrlogin")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a profile is: its own account and the ARN STS named (as `sdk.Identity`)."""
+
+    account: str
+    arn: str
+
+
+Remembered = Callable[[Identity], Caller | None]
 
 
 @dataclass(frozen=True)
@@ -44,12 +60,19 @@ def result_for(
 
 
 def fetch(
-    pending: Sequence[Target], calls: AwsCalls, progress: Progress | None = None
+    pending: Sequence[Target],
+    calls: AwsCalls,
+    progress: Progress | None = None,
+    remembered: Remembered = lambda identity: None,
 ) -> tuple[list[Fetched], dict[Target, Result]]:
     keys = list(dict.fromkeys(t.token_key for t in pending))
     log.info("fetching %d token(s) for %d target(s)", len(keys), len(pending))
     tokens = {k: calls.token(k) for k in keys}
-    identities = {k.profile: calls.identity(k.profile, k.region) for k in keys}
+    identities: dict[str | None, Future[Any]] = {}
+    for target in pending:
+        profile = target.identity.profile
+        if profile not in identities:
+            identities[profile] = _caller(target, calls, remembered)
     everything: list[Future[Any]] = [*tokens.values(), *identities.values()]
     for done, _ in enumerate(as_completed(everything), start=1):
         if progress:
@@ -64,6 +87,22 @@ def fetch(
         else:
             failed[target] = outcome
     return fetched, failed
+
+
+def _caller(target: Target, calls: AwsCalls, remembered: Remembered) -> Future[Any]:
+    """The remembered caller of this identity definition, else `sts:GetCallerIdentity`."""
+    known = remembered(target.identity)
+    if known is None:
+        return calls.identity(target.identity.profile, target.token_key.region)
+    log.debug(
+        "%s: caller %s, remembered in ecrlogin's state for this profile definition "
+        "(no sts:GetCallerIdentity)",
+        target.identity.shown or "environment keys",
+        known.arn,
+    )
+    done: Future[Any] = Future()
+    done.set_result(known)
+    return done
 
 
 def _one(target: Target, token_future: Future[Any], caller: Any) -> Fetched | Result:

@@ -182,3 +182,8 @@ def test_the_region_list_is_remembered_per_identity(sandbox: Any) -> None:
 
 def test_force_asks_for_the_regions_again(sandbox: Any) -> None:
     assert all_regions_twice(sandbox, force=True).count("ec2") == 1
+
+
+def test_force_asks_no_caller_identity_once_it_is_remembered(sandbox: Any) -> None:
+    again = all_regions_twice(sandbox, force=True)
+    assert (again.count("sts"), again.count("ec2"), again.count("ecr")) == (0, 1, len(ENABLED))

@@ -68,9 +68,10 @@ def discovered(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
 
     def discover(
-        profiles: Any, calls: Any, likely: Any, environ: Any, **options: Any
+        profiles: Any, calls: Any, likely: Any, environ: Any, caller_known: Any, **options: Any
     ) -> allregions.Discovery:
         assert callable(likely)  # the regions of earlier runs, to order client creation
+        assert callable(caller_known)  # callers remembered: no GetCallerIdentity
         seen.append({"profiles": tuple(profiles), **options})
         return allregions.Discovery({p: ["eu-west-1"] for p in profiles}, ("a note",))
 

@@ -322,3 +322,25 @@ def test_regions_to_refresh_are_those_stored_before_and_not_cached(sandbox: Path
     forced = login.Settings(sandbox / "docker", sandbox / "state", force=True)
     assert refresh(forced, "p") == {"eu-west-1", "us-east-1"}
     assert refresh(settings, "other") == set()
+
+
+def test_the_caller_is_remembered_per_profile_definition_even_with_force(
+    sandbox: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG", logger="ecrlogin")
+    (sandbox / "aws").mkdir()
+    environ = {"AWS_CONFIG_FILE": str(sandbox / "aws" / "config")}
+    sts_calls = []
+    for definition in ("region = eu-west-1", "region = eu-west-1", "role_arn = x"):
+        (sandbox / "aws" / "config").write_text(f"[profile prod]\n{definition}\n")
+        sessions = StubbedSessions()
+        (result,) = run(
+            sandbox, sessions=sessions, environ=environ, settings={"force": True}
+        ).results
+        assert (result.status, result.registry) == ("ok", registry.parse(HOST))
+        assert result.identity == f"arn:aws:sts::{ACCOUNT}:assumed-role/dev/prod"
+        sts_calls.append(sessions.count("sts"))
+    assert sts_calls == [1, 0, 1]  # asked, remembered, asked again for another definition
+    (said,) = [r.message for r in caplog.records if "no sts:GetCallerIdentity" in r.message]
+    assert said.startswith(f"prod: caller {result.identity}, remembered in ecrlogin's state")
+    assert state.load(sandbox / "state").records[0].identity == result.identity  # for `status`

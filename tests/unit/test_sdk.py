@@ -13,6 +13,7 @@ from awsfakes import ACCOUNT, EXPIRES, encode, identity_answer
 from botocore.stub import Stubber
 
 from ecrlogin.aws import sdk
+from ecrlogin.aws.loader import DataLoader
 from ecrlogin.errors import AwsError
 
 ENDPOINT = f"https://{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"
@@ -192,7 +193,17 @@ def test_session_factory_shares_the_data_loader(sandbox: Path) -> None:
     assert core_of(first) is not core_of(second)
     loader = core_of(first).get_component("data_loader")
     assert core_of(second).get_component("data_loader") is loader
+    assert isinstance(loader, DataLoader)  # ecrlogin's faster one
     assert (first.region_name, second.region_name) == ("eu-west-1", "us-east-1")
+
+
+def test_session_factory_loader_follows_the_profile_s_data_path(sandbox: Path) -> None:
+    models = sandbox / "models"
+    (models / "ecr" / "2015-09-21").mkdir(parents=True)
+    (models / "ecr" / "2015-09-21" / "service-2.json").write_text('{"metadata": {"x": 1}}')
+    write_aws_config(sandbox, f"[profile a]\ndata_path = {models}\n")
+    loader = core_of(sdk.default_session_factory()("a")).get_component("data_loader")
+    assert loader.load_service_model("ecr", "service-2") == {"metadata": {"x": 1}}
 
 
 MFA_PROFILE = """\

@@ -113,6 +113,31 @@ def test_remember_merges_accounts(state_dir: Path) -> None:
     }
 
 
+ARN = "arn:aws:sts::111111111111:assumed-role/dev/alice"
+
+
+def test_caller_arns_are_merged_and_survive_forget_and_region_lists(state_dir: Path) -> None:
+    state.remember(state_dir, [record()], {"k1": "111111111111"}, {"k1": ARN, "k2": "x"})
+    state.remember(state_dir, [], {}, {"k2": ARN})
+    state.remember_regions(state_dir, {"k1": {"regions": [], "at": "x"}})
+    state.forget(state_dir, {HOST})
+    loaded = state.load(state_dir)
+    assert (loaded.caller_of("k1"), loaded.caller_of("k2"), loaded.caller_of("k3")) == (
+        ARN,
+        ARN,
+        None,
+    )
+
+
+@pytest.mark.parametrize("callers", [None, ["k1"], {"k1": 7}, "arn"])
+def test_odd_caller_arns_are_forgotten_and_the_rest_kept(state_dir: Path, callers: object) -> None:
+    state.remember(state_dir, [record()], {"a": "1"})
+    path = state_dir / state.STATE_NAME
+    path.write_text(json.dumps({**json.loads(path.read_text()), "callers": callers}))
+    loaded = state.load(state_dir)
+    assert (loaded.callers, loaded.accounts, loaded.records) == ({}, {"a": "1"}, (record(),))
+
+
 def test_forget_removes_every_record_of_the_hosts(state_dir: Path) -> None:
     state.remember(state_dir, [record(), record(source="key:x"), record(OTHER)], {"a": "1"})
     state.forget(state_dir, {HOST})
