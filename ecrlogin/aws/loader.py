@@ -6,17 +6,20 @@ service model, lists every one of its ~450 service folders to learn whether the 
 On the cold path that is most of the first client's CPU: endpoints.json (1.2 MB) took 131 ms
 instead of 18, the EC2 model (4.3 MB) 165 ms instead of 64, each listing ~20 ms.
 
-This loader is botocore's `Loader` with two changes: a file loader that parses into plain
-dicts, and "does this service exist" answered from that service's own folder. Search paths
-(`AWS_DATA_PATH`, a profile's `data_path`, ~/.aws/models, botocore's data), extras and caching
-are botocore's.
+This loader is botocore's `Loader` with three changes: a file loader that parses into plain
+dicts, "does this service exist" answered from that service's own folder, and service models
+cut down to the operations ecrlogin calls (`CALLED`; with every shape they reach and every
+error shape, so `client.exceptions` stays whole): a client class is built with one method
+instead of 60 (ECR) or 830 (EC2), ~2 ms less per ECR client and ~30 ms less for EC2. Search
+paths (`AWS_DATA_PATH`, a profile's `data_path`, ~/.aws/models, botocore's data), extras and
+caching are botocore's.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from botocore.exceptions import DataNotFoundError
@@ -56,8 +59,34 @@ class _Services:
         return len(self._loader.every_service(self._type))
 
 
+# The operations ecrlogin calls, by service (ecrlogin.aws.sdk): a client of ours needs no other.
+CALLED: Mapping[str, frozenset[str]] = {
+    "ecr": frozenset({"GetAuthorizationToken"}),
+    "ecr-public": frozenset({"GetAuthorizationToken"}),
+    "sts": frozenset({"GetCallerIdentity"}),
+    "ec2": frozenset({"DescribeRegions"}),
+}
+
+
 class DataLoader(Loader):
     FILE_LOADER_CLASS = PlainJsonFileLoader
+
+    def __init__(self, *args: Any, called: Mapping[str, frozenset[str]] = CALLED, **kw: Any):
+        super().__init__(*args, **kw)
+        self._called = called
+        self._cut: dict[tuple[str, str, str | None], Any] = {}
+
+    def load_service_model(
+        self, service_name: str, type_name: str, api_version: str | None = None
+    ) -> Any:
+        model = super().load_service_model(service_name, type_name, api_version)
+        wanted = self._called.get(service_name)
+        if type_name != "service-2" or not wanted:
+            return model
+        key = (service_name, type_name, api_version)
+        if key not in self._cut:
+            self._cut[key] = only_operations(model, wanted)
+        return self._cut[key]
 
     def list_available_services(self, type_name: str) -> Any:
         return _Services(self, type_name)
@@ -65,6 +94,45 @@ class DataLoader(Loader):
     def every_service(self, type_name: str) -> list[str]:
         services: list[str] = super().list_available_services(type_name)
         return services
+
+
+def only_operations(model: Any, wanted: frozenset[str]) -> Any:
+    """`model` with the `wanted` operations, the shapes they reach and every error shape; a
+    model that lacks one of them (a custom one from a data path) is left as it is."""
+    if not isinstance(model, dict) or not wanted <= set(model.get("operations", ())):
+        return model
+    operations = {name: model["operations"][name] for name in sorted(wanted)}
+    shapes = model.get("shapes", {})
+    roots = [
+        op[part]["shape"]
+        for op in operations.values()
+        for part in ("input", "output")
+        if part in op
+    ]
+    roots += [error["shape"] for op in operations.values() for error in op.get("errors", ())]
+    roots += [name for name, shape in shapes.items() if shape.get("exception")]
+    kept = _reached(shapes, roots)
+    return {
+        **model,
+        "operations": operations,
+        "shapes": {n: s for n, s in shapes.items() if n in kept},
+    }
+
+
+def _reached(shapes: Mapping[str, Any], roots: Iterable[str]) -> set[str]:
+    """The shapes `roots` name, and every shape those name (members, list members, map keys
+    and values), following botocore's model format."""
+    seen: set[str] = set()
+    pending = list(roots)
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in shapes:
+            continue
+        seen.add(name)
+        shape = shapes[name]
+        pending += [shape[part]["shape"] for part in ("member", "key", "value") if part in shape]
+        pending += [member["shape"] for member in shape.get("members", {}).values()]
+    return seen
 
 
 def create_loader(search_path_string: str | None = None) -> DataLoader:
