@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ecrlogin.aws import sdk
 from ecrlogin.aws.errors import translate
 from ecrlogin.aws.keys import TokenKey
+
+if TYPE_CHECKING:
+    from ecrlogin.aws.loader import ModelCache
 
 MAX_CONCURRENT_CALLS = 48
 log = logging.getLogger("ecrlogin")
@@ -22,8 +25,11 @@ T = TypeVar("T")
 
 
 class AwsCalls:
-    def __init__(self, session_factory: sdk.SessionFactory | None = None) -> None:
+    def __init__(
+        self, session_factory: sdk.SessionFactory | None = None, *, models: ModelCache | None = None
+    ) -> None:
         self._factory = session_factory
+        self._models = models  # where cut service models are kept between runs
         self._sessions: dict[str | None, Any] = {}
         self._clients: dict[tuple[str | None, str, str, bool], Any] = {}
         self._identities: dict[str | None, Future[sdk.Identity]] = {}
@@ -112,7 +118,7 @@ class AwsCalls:
     def _session(self, profile: str | None) -> Any:
         if profile not in self._sessions:
             if self._factory is None:
-                self._factory = sdk.default_session_factory()
+                self._factory = sdk.default_session_factory(models=self._models)
             self._sessions[profile] = self._factory(profile)
         return self._sessions[profile]
 

@@ -63,7 +63,7 @@ def all_regions(
             {p: _filtered(regions, include, exclude) for p, regions in remembered.items()}
         )
         return login(calls=calls, regions_of=found.regions_of)
-    with LazyCalls(calls) as aws:
+    with LazyCalls(calls, state_dir=settings.state_dir) as aws:
         found = discover(
             request.profiles_or_default,
             aws(),

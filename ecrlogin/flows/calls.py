@@ -3,6 +3,7 @@ botocore's error types)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -11,17 +12,20 @@ if TYPE_CHECKING:
 
 
 class LazyCalls:
-    def __init__(self, given: Any = None) -> None:
+    def __init__(self, given: Any = None, *, state_dir: Path | None = None) -> None:
         self._given: AwsCalls | None = given
         self._made: AwsCalls | None = None
+        self._state_dir = state_dir  # where cut service models are kept (flows.models)
 
     def __call__(self) -> AwsCalls:
         if self._given is not None:
             return self._given
         if self._made is None:
             from ecrlogin.aws.calls import AwsCalls
+            from ecrlogin.flows.models import ModelFiles
 
-            self._made = AwsCalls()
+            models = ModelFiles(self._state_dir) if self._state_dir else None
+            self._made = AwsCalls(models=models)
         return self._made
 
     def __enter__(self) -> LazyCalls:

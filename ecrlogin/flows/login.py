@@ -70,7 +70,7 @@ def login(
         len(held),
         settings.state_dir,
     )
-    with LazyCalls(calls) as aws:
+    with LazyCalls(calls, state_dir=settings.state_dir) as aws:
         identities, failures = routes.identities(request, environ, check_files=settings.dry_run)
         find_regions = regions_of or own_regions(request, aws, environ, dry_run=settings.dry_run)
         regions: dict[Identity, Sequence[str]] = {}

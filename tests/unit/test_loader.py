@@ -110,3 +110,87 @@ def test_the_botocore_internals_relied_on_are_still_there() -> None:
     assert {"operations", "shapes", "metadata"} <= set(model)
     assert "list_available_services" in vars(Loader)
     assert Loader.FILE_LOADER_CLASS is JSONFileLoader
+    loader = Loader()  # what a cut model's cache name is made of
+    version = loader.determine_latest_version("ec2", "service-2")
+    assert loader.is_builtin_path(os.path.join(loader.search_paths[-1], "ec2"))
+    assert loader.file_loader.exists(
+        os.path.join(loader.search_paths[-1], "ec2", version, "service-2")
+    )
+    assert "sdk" in loader.extras_types
+
+
+class Kept(dict[str, Any]):
+    """A ModelCache in memory."""
+
+    def put(self, name: str, model: dict[str, Any]) -> None:
+        self[name] = model
+
+
+class Counting(JSONFileLoader):
+    def __init__(self) -> None:
+        self.loaded: list[str] = []
+
+    def load_file(self, file_path: str) -> Any:
+        self.loaded.append(file_path)
+        return super().load_file(file_path)
+
+
+def test_a_cut_model_is_kept_and_read_back_without_parsing_botocore_s() -> None:
+    kept = Kept()
+    first = DataLoader(models=kept).load_service_model("ec2", "service-2")
+    assert [name.split("-")[0] for name in kept] == ["ec2"]
+    files = Counting()
+    again = DataLoader(models=kept, file_loader=files).load_service_model("ec2", "service-2")
+    assert (
+        again
+        == first
+        == only_operations(botocore_loader().load_service_model("ec2", "service-2"), CALLED["ec2"])
+    )
+    assert not [f for f in files.loaded if f.endswith("service-2")]
+
+
+@pytest.mark.parametrize("entry", [{"x": 1}, {"operations": {}, "shapes": {}, "metadata": {}}, []])
+def test_a_torn_or_foreign_entry_is_replaced(entry: object) -> None:
+    kept = Kept()
+    DataLoader(models=kept).load_service_model("ecr", "service-2")
+    (name,) = kept
+    kept[name] = entry
+    model = DataLoader(models=kept).load_service_model("ecr", "service-2")
+    assert set(model["operations"]) == {"GetAuthorizationToken"}
+    assert kept[name] == model
+
+
+def test_a_model_of_the_user_s_own_is_never_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "ecr" / "2015-09-21"
+    folder.mkdir(parents=True)
+    model = botocore_loader().load_service_model("ecr", "service-2")
+    (folder / "service-2.json").write_text(json.dumps(model))
+    kept = Kept()
+    DataLoader(extra_search_paths=[str(tmp_path)], models=kept).load_service_model(
+        "ecr", "service-2"
+    )
+    assert kept == {}
+
+
+def test_the_name_changes_with_botocore_s_data_file(tmp_path: Path) -> None:
+    source = Path(botocore_loader().BUILTIN_DATA_PATH, "sts")
+    copy = tmp_path / "sts"
+    copy.mkdir()
+    for version in source.iterdir():
+        (copy / version.name).mkdir()
+        for data in version.iterdir():
+            (copy / version.name / data.name).write_bytes(data.read_bytes())
+
+    class Here(DataLoader):
+        BUILTIN_DATA_PATH = str(tmp_path)
+
+    kept = Kept()
+    Here(
+        extra_search_paths=[str(tmp_path)], include_default_search_paths=False, models=kept
+    ).load_service_model("sts", "service-2")
+    for data in copy.glob("*/service-2.json*"):
+        os.utime(data, ns=(1, 1))
+    Here(
+        extra_search_paths=[str(tmp_path)], include_default_search_paths=False, models=kept
+    ).load_service_model("sts", "service-2")
+    assert len(kept) == 2

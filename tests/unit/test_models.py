@@ -1,0 +1,45 @@
+"""flows.models: cut service models kept in the state directory, with the state file's care."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from ecrlogin.flows.models import ModelFiles
+
+MODEL = {
+    "metadata": {"serviceId": "ECR"},
+    "operations": {"GetAuthorizationToken": {}},
+    "shapes": {},
+}
+
+
+def test_a_model_is_kept_owner_only_and_read_back(tmp_path: Path) -> None:
+    files = ModelFiles(tmp_path / "state")
+    assert files.get("ecr-1.json") is None
+    files.put("ecr-1.json", MODEL)
+    assert files.get("ecr-1.json") == MODEL
+    assert stat.S_IMODE((tmp_path / "state" / "models").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "state" / "models" / "ecr-1.json").stat().st_mode) == 0o600
+
+
+def test_a_new_model_replaces_the_same_service_s_older_ones_only(tmp_path: Path) -> None:
+    files = ModelFiles(tmp_path)
+    for name in ("ecr-1.json", "ecr-public-1.json", "ec2-1.json", "ecr-2.json"):
+        files.put(name, MODEL)
+    assert sorted(p.name for p in files.directory.iterdir()) == [
+        "ec2-1.json",
+        "ecr-2.json",
+        "ecr-public-1.json",
+    ]
+
+
+def test_a_torn_file_or_an_unusable_folder_is_a_miss_never_an_error(tmp_path: Path) -> None:
+    files = ModelFiles(tmp_path)
+    files.directory.mkdir()
+    (files.directory / "ecr-1.json").write_text('{"metadata": {')
+    assert files.get("ecr-1.json") is None
+    blocked = ModelFiles(tmp_path / "file")
+    (tmp_path / "file").write_text("")
+    blocked.put("ecr-1.json", MODEL)  # the state dir is a file: nothing kept, nothing raised
+    assert blocked.get("ecr-1.json") is None
