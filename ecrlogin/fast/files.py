@@ -256,8 +256,18 @@ def matches_pattern(partition: Mapping[str, Any], region: str) -> bool:
     return re.fullmatch(partition["regionRegex"], region) is not None
 
 
+_read_once: dict[str, list[dict[str, Any]]] = {}
+
+
 def partitions() -> list[dict[str, Any]]:
-    """botocore's partitions.json, found without importing botocore."""
+    """botocore's partitions.json, found without importing botocore; read once per run (every
+    state record's region is checked against it)."""
+    if "partitions" not in _read_once:
+        _read_once["partitions"] = _partitions()
+    return _read_once["partitions"]
+
+
+def _partitions() -> list[dict[str, Any]]:
     for entry in sys.path:
         package = os.path.join(entry or ".", "botocore")
         if os.path.isfile(os.path.join(package, "__init__.py")):

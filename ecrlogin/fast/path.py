@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import os
 
-from ecrlogin import freshness, lightjson, regionfilter
-from ecrlogin.durations import parse_duration
-from ecrlogin.errors import UsageError
-from ecrlogin.fast import tomlfile
+from ecrlogin import freshness, lightjson
 from ecrlogin.fast.args import Args, parse
 from ecrlogin.fast.files import (
     AwsFiles,
@@ -36,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
+DEFAULT_MIN_TTL = timedelta(hours=1)  # cli.options: --min-ttl 1h
 TOKEN_LIFE = timedelta(hours=12)  # flows.login.TOKEN_LIFE: a longer --min-ttl gets a note
 PROJECT_FILE = ".ecrlogin.toml"  # project.projectfile.FILE_NAME
 MAX_PROJECT_BYTES = 1024 * 1024  # project.projectfile.MAX_FILE_BYTES
@@ -178,8 +176,10 @@ class Run:
 
 
 def _min_ttl(given: str | None) -> timedelta:
+    from ecrlogin.durations import parse_duration  # only for a duration given
+
     try:
-        min_ttl = parse_duration(given or "1h")
+        min_ttl = parse_duration(given) if given else DEFAULT_MIN_TTL
     except ValueError:
         raise Unsure from None
     if min_ttl > TOKEN_LIFE:
@@ -235,6 +235,8 @@ def _project(path: str) -> tuple[list[Host], str | None]:
 
 
 def _toml(text: str) -> Mapping[str, object]:
+    from ecrlogin.fast import tomlfile  # only in a project
+
     try:
         return tomlfile.loads(text)
     except tomlfile.NotSimple:
@@ -245,6 +247,9 @@ def _toml(text: str) -> Mapping[str, object]:
 
 def all_regions_rows(run: Run) -> list[dict[str, Any]]:
     """`all-regions`: every region remembered for each identity (24 h), filtered."""
+    from ecrlogin import regionfilter
+    from ecrlogin.errors import UsageError
+
     rows = []
     for identity in run.identities():
         remembered = freshness.remembered_regions(run.state.regions.get(identity.key), run.now)
