@@ -176,10 +176,12 @@ class Run:
 
 
 def _min_ttl(given: str | None) -> timedelta:
+    if given is None:
+        return DEFAULT_MIN_TTL
     from ecrlogin.durations import parse_duration  # only for a duration given
 
     try:
-        min_ttl = parse_duration(given) if given else DEFAULT_MIN_TTL
+        min_ttl = parse_duration(given)
     except ValueError:
         raise Unsure from None
     if min_ttl > TOKEN_LIFE:
