@@ -11,12 +11,13 @@ import base64
 import binascii
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from ecrlogin import registry
+from ecrlogin.aws import shared
 from ecrlogin.aws.errors import translate
 from ecrlogin.errors import AwsError
 
@@ -25,6 +26,9 @@ from ecrlogin.errors import AwsError
 CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 3
 MAX_ATTEMPTS = 3  # the first try included; standard mode backs off with jitter
+# Connections kept open per client: a client shared by profiles has up to one call per profile
+# in flight (AwsCalls runs 48 at once); past the pool's size urllib3 warns and drops connections.
+MAX_POOL_CONNECTIONS = 48
 
 SessionFactory = Callable[[str | None], Any]
 log = logging.getLogger("ecrlogin")
@@ -53,6 +57,7 @@ def client_config(*, fips: bool = False) -> Any:
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         use_fips_endpoint=fips,
+        max_pool_connections=MAX_POOL_CONNECTIONS,
         user_agent_extra="ecrlogin",
     )
 
@@ -74,6 +79,15 @@ class Session:
 
     def client(self, service: str, *, region_name: str, config: Any) -> Any:
         return self._core.create_client(service, region_name=region_name, config=config)
+
+    def client_settings(self) -> Hashable:
+        """What its clients depend on but credentials: profiles that agree on it may share
+        clients (`ecrlogin.aws.shared`)."""
+        return shared.client_settings(self._core.get_scoped_config(), self._core.full_config)
+
+    def credentials(self) -> Any:
+        """The profile's botocore credentials (its chain resolved once; None if it has none)."""
+        return self._core.get_credentials()
 
 
 def default_session_factory() -> SessionFactory:
