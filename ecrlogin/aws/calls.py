@@ -29,6 +29,7 @@ class AwsCalls:
         self._sessions: dict[str | None, Any] = {}
         self._clients: dict[tuple[Hashable, str, str, bool], Any] = {}
         self._settings: dict[str | None, Hashable | None] = {}
+        self._credentials: dict[str | None, Any] = {}  # botocore's, per profile (None: none)
         self._identities: dict[str | None, Future[sdk.Identity]] = {}
         self._tokens: dict[TokenKey, Future[sdk.Token]] = {}
         self._pool = ThreadPoolExecutor(MAX_CONCURRENT_CALLS, thread_name_prefix="aws")
@@ -126,9 +127,15 @@ class AwsCalls:
         settings = self._client_settings(profile, session, service)
         if settings is None:
             return self._made(("own", profile), session, profile, service, region, fips)
-        credentials = session.credentials()  # its chain, resolved here as creating a client does
         client = self._made(("shared", settings), session, profile, service, region, fips)
-        return shared.ProfileClient(client, credentials)
+        return shared.ProfileClient(client, self._profile_credentials(profile, session))
+
+    def _profile_credentials(self, profile: str | None, session: Any) -> Any:
+        """The profile's botocore credentials, its chain resolved once on this thread (as making
+        a client of its own did); a failure is raised again on each use, as it was then."""
+        if profile not in self._credentials:
+            self._credentials[profile] = session.credentials()
+        return self._credentials[profile]
 
     def _client_settings(self, profile: str | None, session: Any, service: str) -> Hashable | None:
         """What the profile's clients depend on but credentials; None: clients of its own."""
