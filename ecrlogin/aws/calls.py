@@ -1,5 +1,7 @@
 """AWS calls for many targets at once: one session per profile, clients made on the calling
-thread (boto3 sessions are not thread-safe, clients are), the calls themselves in a bounded pool.
+thread (botocore sessions are not thread-safe, clients are), the calls themselves in a bounded
+pool. Profiles whose client settings are the same share their ECR, STS and EC2 clients, each
+call signed with its own profile's credentials (`ecrlogin.aws.shared`).
 
 Every submit returns a Future; a failure to even start the call (unknown profile, a bad region)
 comes back as a failed Future too, so callers handle one shape of outcome.
@@ -8,11 +10,11 @@ comes back as a failed Future too, so callers handle one shape of outcome.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ecrlogin.aws import sdk
+from ecrlogin.aws import sdk, shared
 from ecrlogin.aws.errors import translate
 from ecrlogin.aws.keys import TokenKey
 
@@ -31,7 +33,9 @@ class AwsCalls:
         self._factory = session_factory
         self._models = models  # where cut service models are kept between runs
         self._sessions: dict[str | None, Any] = {}
-        self._clients: dict[tuple[str | None, str, str, bool], Any] = {}
+        self._clients: dict[tuple[Hashable, str, str, bool], Any] = {}
+        self._settings: dict[str | None, Hashable | None] = {}
+        self._credentials: dict[str | None, Any] = {}  # botocore's, per profile (None: none)
         self._identities: dict[str | None, Future[sdk.Identity]] = {}
         self._tokens: dict[TokenKey, Future[sdk.Token]] = {}
         self._pool = ThreadPoolExecutor(MAX_CONCURRENT_CALLS, thread_name_prefix="aws")
@@ -123,17 +127,51 @@ class AwsCalls:
         return self._sessions[profile]
 
     def _client(self, profile: str | None, service: str, region: str, *, fips: bool = False) -> Any:
-        key = (profile, service, region, fips)
+        """The client for a profile's call: its own, or one shared with every profile whose
+        client settings are the same (`ecrlogin.aws.shared`), bound to its credentials."""
+        session = self._session(profile)
+        settings = self._client_settings(profile, session, service)
+        if settings is None:
+            return self._made(("own", profile), session, profile, service, region, fips)
+        client = self._made(("shared", settings), session, profile, service, region, fips)
+        return shared.ProfileClient(client, self._profile_credentials(profile, session))
+
+    def _profile_credentials(self, profile: str | None, session: Any) -> Any:
+        """The profile's botocore credentials, its chain resolved once on this thread (as making
+        a client of its own did); a failure is raised again on each use, as it was then."""
+        if profile not in self._credentials:
+            self._credentials[profile] = session.credentials()
+        return self._credentials[profile]
+
+    def _client_settings(self, profile: str | None, session: Any, service: str) -> Hashable | None:
+        """What the profile's clients depend on but credentials; None: clients of its own."""
+        if service not in shared.SHARED_SERVICES:
+            return None
+        if profile not in self._settings:
+            self._settings[profile] = session.client_settings()
+        return self._settings[profile]
+
+    def _made(
+        self,
+        owner: tuple[str, Hashable],
+        session: Any,
+        profile: str | None,
+        service: str,
+        region: str,
+        fips: bool,
+    ) -> Any:
+        key = (owner, service, region, fips)
         if key not in self._clients:
-            session = self._session(profile)
-            client = session.client(
-                service, region_name=region, config=sdk.client_config(fips=fips)
-            )
+            config = sdk.client_config(fips=fips)
+            client = session.client(service, region_name=region, config=config)
+            if owner[0] == "shared":
+                shared.share(client)
             log.debug(
-                "%s %s client for %s: %s",
+                "%s %s client for %s%s: %s",
                 region,
                 service,
                 profile or "default",
+                " (and profiles of the same settings)" if owner[0] == "shared" else "",
                 client.meta.endpoint_url,
             )
             self._clients[key] = client

@@ -11,12 +11,13 @@ import base64
 import binascii
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ecrlogin import registry
+from ecrlogin.aws import shared
 from ecrlogin.aws.errors import translate
 from ecrlogin.errors import AwsError
 
@@ -25,6 +26,9 @@ from ecrlogin.errors import AwsError
 CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 3
 MAX_ATTEMPTS = 3  # the first try included; standard mode backs off with jitter
+# Connections kept open per client: a client shared by profiles has up to one call per profile
+# in flight (AwsCalls runs 48 at once); past the pool's size urllib3 warns and drops connections.
+MAX_POOL_CONNECTIONS = 48
 
 if TYPE_CHECKING:
     from ecrlogin.aws.loader import ModelCache
@@ -56,6 +60,7 @@ def client_config(*, fips: bool = False) -> Any:
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         use_fips_endpoint=fips,
+        max_pool_connections=MAX_POOL_CONNECTIONS,
         user_agent_extra="ecrlogin",
     )
 
@@ -78,24 +83,49 @@ class Session:
     def client(self, service: str, *, region_name: str, config: Any) -> Any:
         return self._core.create_client(service, region_name=region_name, config=config)
 
+    def client_settings(self) -> Hashable:
+        """What its clients depend on but credentials: profiles that agree on it may share
+        clients (`ecrlogin.aws.shared`)."""
+        return shared.client_settings(self._core.get_scoped_config(), self._core.full_config)
+
+    def credentials(self) -> Any:
+        """The profile's botocore credentials (its chain resolved once; None if it has none)."""
+        return self._core.get_credentials()
+
 
 def default_session_factory(*, models: ModelCache | None = None) -> SessionFactory:
-    """Sessions, one per profile, sharing one loader of botocore's data files.
+    """Sessions, one per profile, sharing one loader of botocore's data files and one
+    registration of botocore's built-in event handlers.
 
     A new botocore session re-reads and re-parses service models; sharing the loader makes the
     second and later profiles cost a few milliseconds instead of ~100. The loader is
     `ecrlogin.aws.loader`'s: botocore's search paths and files, parsed at a third of the cost,
     service models cut to the calls ecrlogin makes and, given `models`, kept there cut.
+    Registering the ~120 built-in handlers (each signature inspected) was three quarters of a
+    session's other cost: later sessions start from a copy of the first one's handlers instead
+    (botocore's own `event_hooks` and `include_builtin_handlers` parameters; clients copy them
+    the same way).
     """
+    import copy
+
+    import botocore.hooks
     import botocore.session
 
     from ecrlogin.aws.loader import create_loader
 
     loader: Any = None
+    builtin: Any = None  # the first session's handlers, as they were right after it was made
 
     def make(profile: str | None) -> Any:
-        nonlocal loader
-        core = botocore.session.Session(profile=profile)
+        nonlocal loader, builtin
+        if builtin is None:
+            hooks = botocore.hooks.HierarchicalEmitter()
+            core = botocore.session.Session(profile=profile, event_hooks=hooks)
+            builtin = copy.copy(hooks)
+        else:
+            core = botocore.session.Session(
+                profile=profile, event_hooks=copy.copy(builtin), include_builtin_handlers=False
+            )
         name = profile or core.profile  # AWS_PROFILE / AWS_DEFAULT_PROFILE when none is given
         if name and name != "default" and name not in core.available_profiles:
             raise unknown_profile(name, sorted(core.available_profiles))

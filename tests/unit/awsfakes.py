@@ -116,6 +116,9 @@ class FakeSession:
         self.profile = profile
         self.region_name = owner.region
 
+    def client_settings(self) -> None:
+        """None: each profile gets clients of its own (a Stubber answers one call per client)."""
+
     def client(self, service: str, region_name: str, config: Any = None) -> Any:
         client = _boto().client(service, region_name=region_name, config=config)
         self.owner.clients.append((self.profile, service, region_name, config))

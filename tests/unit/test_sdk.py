@@ -254,3 +254,16 @@ def test_mfa_prompt_is_left_alone_on_a_terminal(
     import getpass
 
     assert provider._prompter is getpass.getpass
+
+
+def test_later_sessions_start_with_exactly_botocore_s_builtin_handlers(sandbox: Path) -> None:
+    import botocore.session
+
+    write_aws_config(sandbox, "[profile a]\n[profile b]\n")
+    make = sdk.default_session_factory()
+    first, second = core_of(make("a")), core_of(make("b"))
+    plain = botocore.session.Session(profile="b")
+    tries = [s.get_component("event_emitter")._emitter._handlers for s in (plain, first, second)]
+    assert tries[0]._root == tries[1]._root == tries[2]._root  # the same handlers, in order
+    assert tries[1] is not tries[2]  # each its own copy: a registration stays in its session
+    assert len(str(tries[0]._root)) > 10_000  # the built-in handlers really are there
