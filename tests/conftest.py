@@ -8,6 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests read and write files; on a loaded 2-core CI machine one example can take more
+# than hypothesis' default 200 ms deadline, which would fail a run that found no bug.
+settings.register_profile("ecrlogin", deadline=None)
+settings.load_profile("ecrlogin")
 
 _AWS_VARIABLES = [name for name in os.environ if name.startswith("AWS_")]
 _DOCKER_VARIABLES = ["DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"]
