@@ -7,15 +7,15 @@ On the cold path that is most of the first client's CPU: endpoints.json (1.2 MB)
 instead of 18, the EC2 model (4.3 MB) 165 ms instead of 64, each listing ~20 ms.
 
 This loader is botocore's `Loader` with three changes: a file loader that parses into plain
-dicts, "does this service exist" answered from that service's own folder, and service models
-cut down to the operations ecrlogin calls (`CALLED`; with every shape they reach and every
-error shape, so `client.exceptions` stays whole): a client class is built with one method
-instead of 60 (ECR) or 830 (EC2), ~2 ms less per ECR client and ~30 ms less for EC2. Given a
-`ModelCache` (the flows keep one in ecrlogin's state directory), a cut model of botocore's own
-data is kept there under a name that changes with the data file (path, size, modification
-time), so a later run reads 10 KB instead of parsing the 4 MB EC2 model (~100 ms). Search
-paths (`AWS_DATA_PATH`, a profile's `data_path`, ~/.aws/models, botocore's data), extras and
-caching are botocore's.
+dicts; "does this service exist" answered from that service's own folder; and service models
+cut down to the operations ecrlogin calls (`CALLED`), with every shape they reach and every
+error shape so `client.exceptions` stays whole, and never for a service botocore itself calls.
+A client class is then built with one method instead of 60 (ECR) or 830 (EC2): ~2 ms less per
+ECR client, ~30 ms less for EC2. Given a `ModelCache` (the flows keep one in ecrlogin's state
+directory), the cut model of botocore's own data is kept there under a name that changes with
+the data file (path, size, modification time), so a later run reads 10 KB instead of parsing
+the 4 MB EC2 model (~100 ms). Search paths (`AWS_DATA_PATH`, a profile's `data_path`,
+~/.aws/models, botocore's data), extras and caching are botocore's.
 """
 
 from __future__ import annotations
@@ -76,10 +76,11 @@ class ModelCache(Protocol):
 
 
 # The operations ecrlogin calls, by service (ecrlogin.aws.sdk): a client of ours needs no other.
+# Never STS, SSO or SSO OIDC: botocore's own credential providers make clients of those through
+# the same loader (AssumeRole, AssumeRoleWithWebIdentity, GetRoleCredentials, CreateToken).
 CALLED: Mapping[str, frozenset[str]] = {
     "ecr": frozenset({"GetAuthorizationToken"}),
     "ecr-public": frozenset({"GetAuthorizationToken"}),
-    "sts": frozenset({"GetCallerIdentity"}),
     "ec2": frozenset({"DescribeRegions"}),
 }
 

@@ -94,6 +94,12 @@ def test_clients_offer_the_operations_ecrlogin_calls_as_botocore_models_them(
     assert dir(ours.exceptions) == dir(full.exceptions)  # every modeled error is still there
 
 
+def test_the_services_botocore_s_credential_providers_call_are_never_cut() -> None:
+    assert not {"sts", "sso", "sso-oidc", "signin"} & set(CALLED)
+    sts = client("sts", create_loader())
+    assert {"assume_role", "assume_role_with_web_identity", "get_caller_identity"} <= set(dir(sts))
+
+
 def test_a_model_without_the_operations_is_left_as_it_is() -> None:
     custom = {"metadata": {"mine": True}}
     assert only_operations(custom, frozenset({"GetAuthorizationToken"})) is custom
@@ -173,8 +179,8 @@ def test_a_model_of_the_user_s_own_is_never_kept(tmp_path: Path) -> None:
 
 
 def test_the_name_changes_with_botocore_s_data_file(tmp_path: Path) -> None:
-    source = Path(botocore_loader().BUILTIN_DATA_PATH, "sts")
-    copy = tmp_path / "sts"
+    source = Path(botocore_loader().BUILTIN_DATA_PATH, "ecr")
+    copy = tmp_path / "ecr"
     copy.mkdir()
     for version in source.iterdir():
         (copy / version.name).mkdir()
@@ -187,10 +193,10 @@ def test_the_name_changes_with_botocore_s_data_file(tmp_path: Path) -> None:
     kept = Kept()
     Here(
         extra_search_paths=[str(tmp_path)], include_default_search_paths=False, models=kept
-    ).load_service_model("sts", "service-2")
+    ).load_service_model("ecr", "service-2")
     for data in copy.glob("*/service-2.json*"):
         os.utime(data, ns=(1, 1))
     Here(
         extra_search_paths=[str(tmp_path)], include_default_search_paths=False, models=kept
-    ).load_service_model("sts", "service-2")
+    ).load_service_model("ecr", "service-2")
     assert len(kept) == 2
