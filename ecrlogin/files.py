@@ -151,7 +151,7 @@ def _depth(data: Any) -> int:
         deepest = max(deepest, level)
         if deepest > MAX_DEPTH:
             break
-        pending.extend((child, level + 1) for child in children)
+        pending.extend((c, level + 1) for c in children if isinstance(c, (dict, list)))
     return deepest
 
 

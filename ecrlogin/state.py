@@ -104,7 +104,8 @@ def load(directory: Path) -> State:
     except (TypeError, ValueError, AttributeError):
         log.warning("ignoring ecrlogin state: %s holds a record ecrlogin cannot read", path)
         return State()
-    problem = next(filter(None, map(_record_problem, records)), None)
+    checked: dict[str, bool] = {}
+    problem = next(filter(None, (_record_problem(r, checked) for r in records)), None)
     if problem:
         log.warning("ignoring ecrlogin state: %s holds a record with %s", path, problem)
         return State()
@@ -126,43 +127,47 @@ def _strings(mapping: object) -> bool:
     )
 
 
-def _record_problem(record: Record) -> str | None:
-    """What makes a record unusable: a field of the wrong type, a naive time, a bad region."""
-    from ecrlogin.errors import EcrLoginError
-    from ecrlogin.registry import check_region
-
-    for name, expected in _record_fields().items():
+def _record_problem(record: Record, checked_regions: dict[str, bool] | None = None) -> str | None:
+    """What makes a record unusable: a field of the wrong type, a naive time, a bad region.
+    `checked_regions` remembers the regions already checked (a state holds many records of the
+    same few regions)."""
+    for name, allowed in _record_fields().items():
         value = getattr(record, name)
-        if not _is_instance(value, expected):
+        if not isinstance(value, allowed):
             return f"{name!r} of type {type(value).__name__}"
         if isinstance(value, datetime) and value.utcoffset() is None:
             return f"{name!r} without a time zone"
+    known = {} if checked_regions is None else checked_regions
+    if record.region not in known:
+        known[record.region] = _is_region(record.region)
+    return None if known[record.region] else f"region {record.region!r}"
+
+
+def _is_region(region: str) -> bool:
+    from ecrlogin.errors import EcrLoginError
+    from ecrlogin.registry import check_region
+
     try:
-        check_region(record.region)
+        check_region(region)
     except EcrLoginError:
-        return f"region {record.region!r}"
-    return None
+        return False
+    return True
 
 
 @functools.cache
-def _record_fields() -> dict[str, Any]:
-    """Record's field types, evaluated once (get_type_hints costs ~0.3 ms a call)."""
-    from typing import get_type_hints
-
-    return get_type_hints(Record)
-
-
-def _is_instance(value: object, expected: Any) -> bool:
-    """isinstance for the annotations of Record: plain types, `X | None`, generic aliases."""
+def _record_fields() -> dict[str, tuple[type, ...]]:
+    """Record's field types as isinstance() takes them (`str | None` -> (str, NoneType)),
+    worked out once: get_type_hints costs ~0.3 ms a call, and a state has hundreds of records."""
     import types
     import typing
 
-    origin = typing.get_origin(expected)
-    if origin in (typing.Union, types.UnionType):
-        return any(_is_instance(value, option) for option in typing.get_args(expected))
-    if origin is not None:
-        return isinstance(value, origin)
-    return isinstance(value, expected) if isinstance(expected, type) else True
+    def allowed(hint: Any) -> tuple[type, ...]:
+        if typing.get_origin(hint) in (typing.Union, types.UnionType):
+            return tuple(t for option in typing.get_args(hint) for t in allowed(option))
+        origin = typing.get_origin(hint)
+        return (origin if origin is not None else hint,)
+
+    return {name: allowed(hint) for name, hint in typing.get_type_hints(Record).items()}
 
 
 def _save(directory: Path, state: State) -> None:
