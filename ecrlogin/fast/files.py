@@ -30,6 +30,7 @@ _RECORD_KEYS = frozenset(
     | {"fingerprint", "identity_print", "place"}
 )
 _REQUIRED_KEYS = _RECORD_KEYS - {"identity_print", "place"}
+_STRING_KEYS = ("host", "source", "region", "stored_in")  # never null in `state.Record`
 
 
 class Unsure(Exception):
@@ -176,9 +177,10 @@ class Record:
         if not (isinstance(data, dict) and _REQUIRED_KEYS <= set(data) <= _RECORD_KEYS):
             raise Unsure  # the full CLI would drop the whole state
         self.data: dict[str, Any] = data
-        for key in _RECORD_KEYS - {"expires_at"}:
-            self.text(key)  # each a string or null, as `state.Record` types them
-        if not all(isinstance(data[key], str) for key in ("host", "source", "region")):
+        for key, value in data.items():  # each a string or null, as `state.Record` types them
+            if value is not None and key != "expires_at" and not isinstance(value, str):
+                raise Unsure
+        if not all(isinstance(data[key], str) for key in _STRING_KEYS):
             raise Unsure
         if not _known_region(data["region"]):
             raise Unsure  # the full CLI warns and drops the whole state
@@ -239,7 +241,17 @@ class State:
 
 
 def _known_region(region: str) -> bool:
-    """As `registry.check_region`: a region name of one of botocore's partitions."""
+    """As `registry.check_region`: a region name of one of botocore's partitions (each region
+    checked once per run: a state holds many records of the same few)."""
+    if region not in _regions_checked:
+        _regions_checked[region] = _check_region(region)
+    return _regions_checked[region]
+
+
+_regions_checked: dict[str, bool] = {}
+
+
+def _check_region(region: str) -> bool:
     if not is_region_name(region):
         return False
     known = partitions()

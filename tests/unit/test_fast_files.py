@@ -87,3 +87,40 @@ def test_config_json_is_refused_where_dockerconfig_refuses_it(data: dict[str, ob
         except files.Unsure:
             got = files.Unsure
         assert got == expected
+
+
+RECORD = {
+    "host": "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+    "source": "profile:prod",
+    "profile": "prod",
+    "account": "123456789012",
+    "region": "eu-west-1",
+    "identity": "arn:aws:sts::123456789012:assumed-role/dev/alice",
+    "expires_at": "2030-01-02T03:04:05+00:00",
+    "stored_in": "config.json",
+    "fingerprint": "0123456789abcdef",
+    "identity_print": "fedcba9876543210",
+    "place": "/home/ann/.docker/config.json",
+}
+
+
+@given(
+    st.sampled_from(sorted(RECORD)),
+    st.sampled_from([None, 5, 0, "", "x", "eu-west-1", "2030-01-02T03:04:05", [], "absent"]),
+)
+def test_a_state_record_is_used_only_where_the_full_cli_keeps_it(key: str, value: object) -> None:
+    import tempfile
+
+    data = {k: v for k, v in RECORD.items() if not (k == key and value == "absent")}
+    if value != "absent":
+        data[key] = value
+    with tempfile.TemporaryDirectory() as folder:
+        document = {"version": files.STATE_VERSION, "records": [data], "accounts": {}}
+        Path(folder, "state.json").write_text(json.dumps(document))
+        kept = state.load(Path(folder)).records
+        try:
+            read = files.State(folder).records
+        except files.Unsure:
+            return  # the fast path may hand over more often, never less
+        assert len(read) == len(kept) == 1
+        assert read[0].expires_at == kept[0].expires_at
