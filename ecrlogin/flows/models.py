@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from ecrlogin.errors import ConfigFileError
-from ecrlogin.files import ensure_dir, read_json_object, write_json_atomic
+from ecrlogin.files import locked, read_json_object, write_json_atomic
 from ecrlogin.safepaths import check_trusted
 
 FOLDER = "models"
+LOCK_WAIT_SECONDS = 1.0  # another run is writing the same model: it is its to keep
 log = logging.getLogger("ecrlogin")
 
 
@@ -34,8 +35,8 @@ class ModelFiles:
     def put(self, name: str, model: dict[str, Any]) -> None:
         path = self.directory / name
         try:
-            ensure_dir(self.directory)
-            write_json_atomic(path, model)
+            with locked(self.directory, timeout=LOCK_WAIT_SECONDS):  # as every write of ecrlogin's
+                write_json_atomic(path, model)
         except ConfigFileError as error:
             log.debug("service model %s not kept: %s", path, error.message)
             return

@@ -130,7 +130,11 @@ class Sandbox:
         names = [
             p.name for d in (self.docker_dir, self.state_dir) if d.exists() for p in d.iterdir()
         ]
-        return [n for n in names if n not in ("config.json", "state.json")]
+        models = self.state_dir / "models"  # cut service models: *.json, nothing else
+        kept = [f"models/{p.name}" for p in models.iterdir()] if models.exists() else []
+        return [n for n in names if n not in ("config.json", "state.json", "models")] + [
+            n for n in kept if n.startswith("models/.") or not n.endswith(".json")
+        ]
 
 
 def secret_forms(password: str) -> dict[str, str]:
