@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,11 @@ from ecrlogin.safepaths import check_trusted
 
 FOLDER = "models"
 LOCK_WAIT_SECONDS = 1.0  # another run is writing the same model: it is its to keep
+# Another botocore's cut model of the same service, not written for this long, is removed: it
+# most likely came from an upgraded-away botocore. (A younger one may be another environment's
+# sharing this state directory: removing it at once would make each undo the other's; past
+# this age, the other environment writes it again once.)
+UNUSED_DAYS = 30
 log = logging.getLogger("ecrlogin")
 
 
@@ -32,7 +38,7 @@ class ModelFiles:
             log.debug("service model %s not read: %s", path, error.message)
             return None
 
-    def put(self, name: str, model: dict[str, Any]) -> None:
+    def put(self, name: str, model: dict[str, Any], *, now: float | None = None) -> None:
         path = self.directory / name
         try:
             with locked(self.directory, timeout=LOCK_WAIT_SECONDS):  # as every write of ecrlogin's
@@ -42,7 +48,9 @@ class ModelFiles:
             return
         log.debug("service model kept in %s", path)
         service = name.rsplit("-", 1)[0]
-        for older in self.directory.glob("*.json"):  # another botocore's: never read again
+        unused_since = (time.time() if now is None else now) - UNUSED_DAYS * 86400
+        for older in self.directory.glob("*.json"):
             if older.name != name and older.name.rsplit("-", 1)[0] == service:
                 with contextlib.suppress(OSError):
-                    older.unlink()
+                    if older.stat().st_mtime < unused_since:
+                        older.unlink()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import stat
+import time
 from pathlib import Path
 
-from ecrlogin.flows.models import ModelFiles
+from ecrlogin.flows.models import UNUSED_DAYS, ModelFiles
 
 MODEL = {
     "metadata": {"serviceId": "ECR"},
@@ -23,13 +24,17 @@ def test_a_model_is_kept_owner_only_and_read_back(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "state" / "models" / "ecr-1.json").stat().st_mode) == 0o600
 
 
-def test_a_new_model_replaces_the_same_service_s_older_ones_only(tmp_path: Path) -> None:
+def test_a_new_model_removes_the_same_service_s_long_unwritten_ones_only(tmp_path: Path) -> None:
     files = ModelFiles(tmp_path)
     for name in ("ecr-1.json", "ecr-public-1.json", "ec2-1.json", "ecr-2.json"):
         files.put(name, MODEL)
+    month_later = time.time() + (UNUSED_DAYS + 1) * 86400
+    files.put("ecr-3.json", MODEL)  # another environment's, written just now: both stay
+    assert len(list(files.directory.iterdir())) == 5
+    files.put("ecr-3.json", MODEL, now=month_later)
     assert sorted(p.name for p in files.directory.iterdir()) == [
         "ec2-1.json",
-        "ecr-2.json",
+        "ecr-3.json",
         "ecr-public-1.json",
     ]
 
