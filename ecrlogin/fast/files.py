@@ -12,13 +12,14 @@ import stat
 import sys
 
 from ecrlogin import lightjson
+from ecrlogin.awsfiles import DEFAULT_CONFIG_FILE, DEFAULT_CREDENTIALS_FILE, AwsFiles
 from ecrlogin.fast import inifile
 from ecrlogin.lighttime import datetime
 from ecrlogin.names import is_region_name
 
 TYPE_CHECKING = False  # typing itself costs an import; mypy reads this name as True
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Mapping
     from typing import Any
 
     Section = Mapping[str, str]
@@ -37,34 +38,12 @@ class Unsure(Exception):
     """The fast path cannot answer exactly as the full CLI would: hand over to it."""
 
 
-class AwsFiles:
-    """The sections of the AWS config and credentials files, by (kind, name)."""
-
-    __slots__ = ("config", "credentials")
-
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        config = _ini(environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
-        self.config: dict[tuple[str, str], Section] = {}
-        for title, section in config.items():
-            kind, _, name = title.strip().partition(" ")
-            if title == "default":
-                self.config.setdefault(("profile", "default"), section)
-            elif kind in ("profile", "sso-session") and name.strip():
-                self.config[kind, name.strip()] = section  # botocore: [profile default] wins
-        self.credentials = _ini(environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")
-
-    def sections_of(self, kind: str, name: str) -> Iterator[tuple[str, Section]]:
-        if (kind, name) in self.config:
-            yield "config", self.config[kind, name]
-        if kind == "profile" and name in self.credentials:
-            yield "credentials", self.credentials[name]
-
-    def profile_names(self) -> list[str]:
-        names = [name for kind, name in self.config if kind == "profile"]
-        return sorted({*names, *self.credentials})
-
-    def value(self, profile: str, key: str) -> str | None:
-        return self.config.get(("profile", profile), {}).get(key, "").strip() or None
+def aws_files(environ: Mapping[str, str]) -> AwsFiles:
+    """The AWS files as `identity.profiles.aws_files` reads them (same grouping, `awsfiles`)."""
+    return AwsFiles(
+        _ini(environ.get("AWS_CONFIG_FILE") or DEFAULT_CONFIG_FILE),
+        _ini(environ.get("AWS_SHARED_CREDENTIALS_FILE") or DEFAULT_CREDENTIALS_FILE),
+    )
 
 
 def _ini(name: str) -> dict[str, Section]:

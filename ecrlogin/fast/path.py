@@ -15,11 +15,12 @@ from __future__ import annotations
 import os
 
 from ecrlogin import freshness, lightjson
+from ecrlogin.awsfiles import AwsFiles, configured_region, identity_source
 from ecrlogin.fast.args import Args, parse
 from ecrlogin.fast.files import (
-    AwsFiles,
     State,
     Unsure,
+    aws_files,
     docker_config,
     matches_pattern,
     partitions,
@@ -47,7 +48,7 @@ class Identity:
 
     def __init__(self, profile: str | None, files: AwsFiles, environ: Mapping[str, str]) -> None:
         self.profile = profile or None
-        self.source = _identity_source(profile, environ)
+        self.source = identity_source(profile, environ)
         self.shown = self.source.removeprefix("profile:") if self.profile_based else None
         self.fingerprint = freshness.identity_fingerprint(self.source, files.sections_of)
         if self.profile_based and self.shown not in ("default", *files.profile_names()):
@@ -63,17 +64,6 @@ class Identity:
 
     def same(self) -> tuple[str | None, str, str]:
         return (self.profile, self.source, self.fingerprint)
-
-
-def _identity_source(profile: str | None, environ: Mapping[str, str]) -> str:
-    """As `identity.profiles.identity_source`."""
-    if profile:
-        return f"profile:{profile}"
-    key_id = environ.get("AWS_ACCESS_KEY_ID")
-    if key_id:
-        return "key:" + freshness.digest(key_id, 12)
-    named = environ.get("AWS_DEFAULT_PROFILE") or environ.get("AWS_PROFILE") or "default"
-    return f"profile:{named}"
 
 
 class Host:
@@ -129,7 +119,7 @@ class Run:
             raise Unsure  # stores run programs and have their own rules: the full CLI
         self.state_dir = state_dir(environ)
         self.state = State(self.state_dir)
-        self.files = AwsFiles(environ)
+        self.files = aws_files(environ)
 
     def identities(self) -> list[Identity]:
         resolved = [Identity(p, self.files, self.environ) for p in self._profiles()]
@@ -268,12 +258,8 @@ def all_regions_rows(run: Run) -> list[dict[str, Any]]:
 
 
 def _configured_region(identity: Identity, run: Run) -> str:
-    """As `identity.profiles.configured_region`; none configured: the full CLI asks botocore."""
-    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        if run.environ.get(variable):
-            return run.environ[variable]
-    named = run.environ.get("AWS_DEFAULT_PROFILE") or run.environ.get("AWS_PROFILE") or "default"
-    region = run.files.value(identity.profile or named, "region")
+    """As the full CLI's; none configured: the full CLI asks botocore."""
+    region = configured_region(run.files, identity.profile, run.environ)
     if region is None:
         raise Unsure
     return region

@@ -49,7 +49,7 @@ def test_aws_files_read_as_profiles_reads_them(tmp_path: Path) -> None:
     )
     credentials.write_text("[x]\naws_access_key_id = K\n[y]\nk = v\n")
     env = {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(credentials)}
-    light, full = files.AwsFiles(env), profiles.aws_files(env)
+    light, full = files.aws_files(env), profiles.aws_files(env)
     assert light.config == dict(full.config)
     assert light.credentials == dict(full.credentials)
     assert light.profile_names() == full.profile_names()
