@@ -47,12 +47,13 @@ def all_regions(
     than 24 h, else DescribeRegions, asking early for the tokens of regions stored before), then
     log in to all of them in one `login`."""
     keys = {p: _identity_key(p, environ) for p in request.profiles_or_default}
-    known = state.State() if settings.dry_run else state.load(settings.state_dir)
+    known = state.load(settings.state_dir)  # read once: discovery and login both use it
     remembered = _remembered(keys, known, settings, clock())
     login = functools.partial(
         login_flow.login,
         request,
         settings,
+        known=known,
         environ=environ,
         clock=clock,
         daemon_client=daemon_client,
@@ -71,7 +72,9 @@ def all_regions(
             exclude=exclude,
             dry_run=settings.dry_run,
             environ=environ,
-            likely=login_flow.regions_to_refresh(settings, environ=environ, clock=clock),
+            likely=login_flow.regions_to_refresh(
+                settings, known=known, environ=environ, clock=clock
+            ),
             caller_known=_caller_known(known, environ),
             **({"remembered": remembered} if remembered else {}),
         )

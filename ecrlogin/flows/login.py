@@ -48,12 +48,14 @@ def login(
     progress: tokens.Progress | None = None,
     notes: Sequence[str] = (),
     hints: Hints | None = None,
+    known: state.State | None = None,
 ) -> Outcome:
     """Log in to every target of `request`.
 
     `regions_of(profile)` gives the regions of the profile's own registry (all-regions passes
     its discovered lists); by default the `-r` regions, else the profile's configured region.
-    It may raise `EcrLoginError`: that profile then fails on its own row.
+    It may raise `EcrLoginError`: that profile then fails on its own row. `known`: the state,
+    when the caller has read it already (all-regions).
     """
     sink = open_sink(
         settings.to,
@@ -63,7 +65,7 @@ def login(
         environ=environ,
     )
     held = sink.held()  # a malformed config is refused here, before any AWS call
-    known = state.load(settings.state_dir)
+    known = state.load(settings.state_dir) if known is None else known
     log.debug(
         "read %s (%d ECR entries) and ecrlogin's state in %s",
         sink.place,
@@ -208,7 +210,11 @@ def own_regions(
 
 
 def regions_to_refresh(
-    settings: Settings, *, environ: Mapping[str, str] = os.environ, clock: Clock = utc_now
+    settings: Settings,
+    *,
+    known: state.State,
+    environ: Mapping[str, str] = os.environ,
+    clock: Clock = utc_now,
 ) -> Callable[[str | None], set[str]]:
     """Per profile, the regions of its own registry that ecrlogin stored before and would fetch
     again now (expired, rewritten since, or --force): all-regions asks for those tokens while
@@ -220,7 +226,7 @@ def regions_to_refresh(
         held = sink.held()
     except EcrLoginError:
         return lambda profile: set()  # login() reports the file
-    known, now = state.load(settings.state_dir), clock()
+    now = clock()
 
     @functools.cache  # asked once per (profile, candidate region): 340 times for 10 x 17
     def regions(profile: str | None) -> set[str]:

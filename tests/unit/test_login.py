@@ -316,7 +316,10 @@ def test_regions_to_refresh_are_those_stored_before_and_not_cached(sandbox: Path
     state.remember(settings.state_dir, records, {account_key(who.source, who.fingerprint): ACCOUNT})
 
     def refresh(settings: login.Settings, profile: str) -> set[str]:
-        return login.regions_to_refresh(settings, environ={}, clock=lambda: NOW)(profile)
+        known = state.load(settings.state_dir)
+        return login.regions_to_refresh(settings, known=known, environ={}, clock=lambda: NOW)(
+            profile
+        )
 
     assert refresh(settings, "p") == {"eu-west-1"}
     forced = login.Settings(sandbox / "docker", sandbox / "state", force=True)
