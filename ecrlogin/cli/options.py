@@ -149,6 +149,11 @@ def login_options(command: F) -> F:
         click.option(
             "--dry-run", is_flag=True, help="Show what would be done; no AWS call, no write."
         ),
+        click.option(
+            "--no-input",
+            is_flag=True,
+            help="Never ask (to sign in to an expired SSO session), even on a terminal.",
+        ),
         output_option,
         verbosity_options,
     ]

@@ -22,6 +22,7 @@ from ecrlogin.aws.errors import AccessDeniedError
 from ecrlogin.aws.keys import TokenKey
 from ecrlogin.errors import ConfigFileError, EcrLoginError
 from ecrlogin.flows import login as login_flow
+from ecrlogin.flows import signin
 from ecrlogin.flows.calls import LazyCalls
 from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Outcome, Request, Settings
@@ -42,10 +43,46 @@ def all_regions(
     clock: login_flow.Clock = login_flow.utc_now,
     daemon_client: Callable[[], object] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    prompt: signin.Prompt | None = signin.TERMINAL,
 ) -> Outcome:
     """Discover each profile's regions (the list remembered for its identity while younger
     than 24 h, else DescribeRegions, asking early for the tokens of regions stored before), then
-    log in to all of them in one `login`."""
+    log in to all of them in one `login`. A profile that failed for want of an SSO session is
+    offered a sign-in (`prompt`), then run again from discovery on."""
+
+    def once(asked: Request) -> Outcome:
+        return _all_regions(
+            asked,
+            settings,
+            include=include,
+            exclude=exclude,
+            calls=calls,
+            environ=environ,
+            clock=clock,
+            daemon_client=daemon_client,
+            progress=progress,
+        )
+
+    def pause() -> None:
+        if progress:
+            progress(0, 0)
+
+    prompt = login_flow.may_ask(prompt, settings)
+    return signin.with_sign_in(once, request, prompt=prompt, pause=pause)
+
+
+def _all_regions(
+    request: Request,
+    settings: Settings,
+    *,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    calls: object,
+    environ: Mapping[str, str],
+    clock: login_flow.Clock,
+    daemon_client: Callable[[], object] | None,
+    progress: Callable[[int, int], None] | None,
+) -> Outcome:
     keys = {p: _identity_key(p, environ) for p in request.profiles_or_default}
     known = state.load(settings.state_dir)  # read once: discovery and login both use it
     remembered = _remembered(keys, known, settings, clock())
@@ -58,6 +95,7 @@ def all_regions(
         clock=clock,
         daemon_client=daemon_client,
         progress=progress,
+        prompt=None,  # all_regions asks, once, around the whole run
     )
     if all(p in remembered for p in keys):  # no AWS call needed to know the regions
         found = Discovery(

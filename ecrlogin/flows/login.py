@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.flows import routes, tokens
+from ecrlogin.flows import routes, signin, tokens
 from ecrlogin.flows.calls import LazyCalls
 from ecrlogin.flows.deliver import Delivered, account_key, deliver, save_state
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
@@ -49,14 +49,59 @@ def login(
     notes: Sequence[str] = (),
     hints: Hints | None = None,
     known: state.State | None = None,
+    prompt: signin.Prompt | None = signin.TERMINAL,
 ) -> Outcome:
     """Log in to every target of `request`.
 
     `regions_of(profile)` gives the regions of the profile's own registry (all-regions passes
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row. `known`: the state,
-    when the caller has read it already (all-regions).
+    when the caller has read it already (all-regions). `prompt`: how to offer an SSO sign-in
+    (`flows/signin.py`; never with --no-input or --dry-run).
     """
+    runs: list[Request] = []
+
+    def once(asked: Request) -> Outcome:
+        runs.append(asked)
+        return _login(
+            asked,
+            settings,
+            regions_of=regions_of,
+            calls=calls,
+            daemon_client=daemon_client,
+            clock=clock,
+            environ=environ,
+            progress=progress,
+            notes=notes,
+            hints=hints,
+            known=known if len(runs) == 1 else None,  # after a sign-in: read it again
+        )
+
+    def pause() -> None:
+        if progress:
+            progress(0, 0)  # put the bar away: a question is coming
+
+    return signin.with_sign_in(once, request, prompt=may_ask(prompt, settings), pause=pause)
+
+
+def may_ask(prompt: signin.Prompt | None, settings: Settings) -> signin.Prompt | None:
+    return None if settings.no_input or settings.dry_run else prompt
+
+
+def _login(
+    request: Request,
+    settings: Settings,
+    *,
+    regions_of: RegionsOf | None,
+    calls: object,
+    daemon_client: Callable[[], object] | None,
+    clock: Clock,
+    environ: Mapping[str, str],
+    progress: tokens.Progress | None,
+    notes: Sequence[str],
+    hints: Hints | None,
+    known: state.State | None,
+) -> Outcome:
     sink = open_sink(
         settings.to,
         settings.docker_config,
