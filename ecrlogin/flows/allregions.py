@@ -23,7 +23,7 @@ from ecrlogin.aws.keys import TokenKey
 from ecrlogin.errors import ConfigFileError, EcrLoginError
 from ecrlogin.flows import login as login_flow
 from ecrlogin.flows import signin
-from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.identity import profiles
@@ -50,7 +50,12 @@ def all_regions(
     log in to all of them in one `login`. A profile that failed for want of an SSO session is
     offered a sign-in (`prompt`), then run again from discovery on."""
 
+    runs: list[Request] = []
+
     def once(asked: Request) -> Outcome:
+        runs.append(asked)
+        if len(runs) > 1:
+            forget(calls)
         return _all_regions(
             asked,
             settings,

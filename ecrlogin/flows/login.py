@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.flows import routes, signin, tokens
-from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.deliver import Delivered, account_key, deliver, save_state
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
 from ecrlogin.flows.targets import Target, plan
@@ -63,6 +63,8 @@ def login(
 
     def once(asked: Request) -> Outcome:
         runs.append(asked)
+        if len(runs) > 1:
+            forget(calls)
         return _login(
             asked,
             settings,
