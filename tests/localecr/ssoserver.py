@@ -105,6 +105,24 @@ class SsoStandIn:
     def deny(self, user_code: str | None = None) -> None:
         self._settle("denied", user_code)
 
+    def approve_when_shown(self, delay: float = 0.0, timeout: float = 60.0) -> threading.Thread:
+        """In the background: approve the first device code once one is pending (the user read
+        the code and confirmed it `delay` seconds later)."""
+
+        def watch() -> None:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                codes = self.pending_codes()
+                if codes:
+                    time.sleep(delay)
+                    self.approve(codes[0])
+                    return
+                time.sleep(0.05)
+
+        thread = threading.Thread(target=watch, name="sso-approver", daemon=True)
+        thread.start()
+        return thread
+
     def pending_codes(self) -> list[str]:
         with self._lock:
             return [d.user_code for d in self._devices.values() if d.state == "pending"]
@@ -305,7 +323,9 @@ def _handler(stand_in: SsoStandIn) -> type[BaseHTTPRequestHandler]:
                 return
             self._answer(200, answer)
 
-        def _answer(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        def _answer(
+            self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+        ) -> None:
             raw = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
