@@ -11,7 +11,6 @@ token later: the refresh token and the client registration.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +41,8 @@ class SsoSession:
     @property
     def cache_name(self) -> str:
         """The token cache file's name, as botocore's SSOTokenLoader derives it."""
+        import hashlib  # only here: the cached path imports this module, never calls this
+
         key = self.name if self.name is not None else self.start_url
         digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False)  # a name, not a secret
         return digest.hexdigest() + ".json"

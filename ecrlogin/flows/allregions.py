@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ecrlogin import freshness, regionfilter, registry, state
 from ecrlogin.aws import sdk
@@ -22,12 +23,14 @@ from ecrlogin.aws.errors import AccessDeniedError
 from ecrlogin.aws.keys import TokenKey
 from ecrlogin.errors import ConfigFileError, EcrLoginError
 from ecrlogin.flows import login as login_flow
-from ecrlogin.flows import signin
 from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.identity import profiles
 from ecrlogin.identity.identity import resolve
+
+if TYPE_CHECKING:
+    from ecrlogin.flows.signin import Prompt
 
 FALLBACK_HOME_REGION = "us-east-1"
 
@@ -43,7 +46,7 @@ def all_regions(
     clock: login_flow.Clock = login_flow.utc_now,
     daemon_client: Callable[[], object] | None = None,
     progress: Callable[[int, int], None] | None = None,
-    prompt: signin.Prompt | None = signin.TERMINAL,
+    prompt: Prompt | str | None = "terminal",
 ) -> Outcome:
     """Discover each profile's regions (the list remembered for its identity while younger
     than 24 h, else DescribeRegions, asking early for the tokens of regions stored before), then
@@ -68,12 +71,7 @@ def all_regions(
             progress=progress,
         )
 
-    def pause() -> None:
-        if progress:
-            progress(0, 0)
-
-    prompt = login_flow.may_ask(prompt, settings)
-    return signin.with_sign_in(once, request, prompt=prompt, pause=pause)
+    return login_flow.with_sign_in(once, request, prompt, settings, progress)
 
 
 def _all_regions(

@@ -11,10 +11,11 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.flows import routes, signin, tokens
+from ecrlogin.flows import routes, tokens
 from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.deliver import Delivered, account_key, deliver, save_state
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
@@ -25,6 +26,9 @@ from ecrlogin.identity.identity import Identity
 from ecrlogin.identity.routing import Hints
 from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import open_sink
+
+if TYPE_CHECKING:
+    from ecrlogin.flows.signin import Prompt
 
 Clock = Callable[[], datetime]
 TOKEN_LIFE = timedelta(hours=12)  # what GetAuthorizationToken grants
@@ -49,7 +53,7 @@ def login(
     notes: Sequence[str] = (),
     hints: Hints | None = None,
     known: state.State | None = None,
-    prompt: signin.Prompt | None = signin.TERMINAL,
+    prompt: Prompt | str | None = "terminal",
 ) -> Outcome:
     """Log in to every target of `request`.
 
@@ -57,7 +61,7 @@ def login(
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row. `known`: the state,
     when the caller has read it already (all-regions). `prompt`: how to offer an SSO sign-in
-    (`flows/signin.py`; never with --no-input or --dry-run).
+    (`flows/signin.py`; "terminal": the real one; never with --no-input or --dry-run).
     """
     runs: list[Request] = []
 
@@ -79,15 +83,29 @@ def login(
             known=known if len(runs) == 1 else None,  # after a sign-in: read it again
         )
 
+    return with_sign_in(once, request, prompt, settings, progress)
+
+
+def with_sign_in(
+    once: Callable[[Request], Outcome],
+    request: Request,
+    prompt: Prompt | str | None,
+    settings: Settings,
+    progress: tokens.Progress | None,
+) -> Outcome:
+    """`once(request)`, and where it failed for want of an SSO session, `flows/signin.py`'s
+    question (imported only then: the cached path never needs it)."""
+    outcome = once(request)
+    if settings.no_input or settings.dry_run or prompt is None or not outcome.failed:
+        return outcome
+    from ecrlogin.flows import signin
+
     def pause() -> None:
         if progress:
             progress(0, 0)  # put the bar away: a question is coming
 
-    return signin.with_sign_in(once, request, prompt=may_ask(prompt, settings), pause=pause)
-
-
-def may_ask(prompt: signin.Prompt | None, settings: Settings) -> signin.Prompt | None:
-    return None if settings.no_input or settings.dry_run else prompt
+    asking = signin.TERMINAL if isinstance(prompt, str) else prompt
+    return signin.with_sign_in(once, request, prompt=asking, pause=pause, first=outcome)
 
 
 def _login(

@@ -84,10 +84,12 @@ def with_sign_in(
     *,
     prompt: Prompt | None,
     pause: Callable[[], None] = lambda: None,
+    first: Outcome | None = None,
 ) -> Outcome:
-    """`run(request)`; where profiles failed for want of an SSO session, ask once per session,
-    sign in, and run those profiles again (their rows replaced by the new run's)."""
-    outcome = run(request)
+    """`run(request)` (or its `first` outcome, already there); where profiles failed for want
+    of an SSO session, ask once per session, sign in, and run those profiles again (their rows
+    replaced by the new run's)."""
+    outcome = run(request) if first is None else first
     if prompt is None:
         return outcome
     failed = list(dict.fromkeys(_sso_failures(outcome.results)))
