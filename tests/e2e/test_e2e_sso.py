@@ -70,16 +70,19 @@ def test_sign_in_then_botocore_logs_in_and_refreshes(
     before = user.ecrlogin("-p", "dev", "-r", REGION)  # on a pipe: no question, exit 1
     assert before.returncode == 1, describe(before)
     assert "run `ecrlogin sso login -p dev`" in before.stdout + before.stderr
-    signed = sso_login(user, stand_in, "-p", "dev")
+    signed = sso_login(user, stand_in, "-p", "dev", "--debug")
     assert signed.returncode == 0, describe(signed)
     assert "confirm the code" in signed.stderr
     entry = json.loads(cache(user).read_text())
+    secrets = [entry[k] for k in ("accessToken", "refreshToken", "clientSecret")]
+    assert not [s for s in secrets if s in signed.stdout + signed.stderr]  # not even --debug
     assert stat.S_IMODE(cache(user).stat().st_mode) == 0o600
     assert sorted(entry) == sorted(CACHE_KEYS)
     assert stand_in.registrations[-1]["scopes"] == ["sso:account:access"]
-    login = user.ecrlogin("-p", "dev", "-r", REGION, "-o", "json")
+    login = user.ecrlogin("-p", "dev", "-r", REGION, "-o", "json", "--debug")
     assert login.returncode == 0, describe(login)
     assert json_results(login.stdout)[local_ecr.host(REGION)]["status"] == "ok"
+    assert not [s for s in secrets if s in login.stdout + login.stderr]
     assert stand_in.role_calls == [(local_ecr.account, "puller")]  # botocore's SSO provider
     pull = user.pull(local_ecr.image(REGION))
     assert pull.returncode == 0, describe(pull)
@@ -104,12 +107,18 @@ def test_a_legacy_profile_signs_in_with_its_start_url(
     assert user.pull(local_ecr.image(REGION)).returncode == 0
 
 
-def on_a_terminal(user: Client, answer: str, stand_in: SsoStandIn, transcript: Path) -> int:
-    """`ecrlogin -p dev -p ops -r REGION` with stdin and stderr on a pseudo-terminal; `answer`
-    typed at the question; what the terminal showed is kept in `transcript`."""
+LOGIN = ("-p", "dev", "-p", "ops", "-r", REGION)
+ALL_REGIONS = ("-p", "dev", "-p", "ops", "all-regions", "--include", REGION)
+
+
+def on_a_terminal(
+    user: Client, answer: str, stand_in: SsoStandIn, transcript: Path, argv: tuple[str, ...] = LOGIN
+) -> int:
+    """`ecrlogin ARGV` with stdin, stdout and stderr on a pseudo-terminal; `answer` typed at
+    the question; what the terminal showed is kept in `transcript`."""
     primary, secondary = pty.openpty()
     proc = subprocess.Popen(
-        [ecrlogin_path(), "-p", "dev", "-p", "ops", "-r", REGION],
+        [ecrlogin_path(), *argv],
         stdin=secondary,
         stdout=secondary,
         stderr=secondary,
@@ -138,12 +147,19 @@ def on_a_terminal(user: Client, answer: str, stand_in: SsoStandIn, transcript: P
     return proc.wait(30)
 
 
-@pytest.mark.parametrize("answer", ["y", "n"])
+@pytest.mark.parametrize(
+    ("answer", "argv"), [("y", LOGIN), ("n", LOGIN), ("y", ALL_REGIONS), ("n", ALL_REGIONS)]
+)
 def test_the_prompt_on_a_terminal(
-    local_ecr: LocalEcr, user: Client, stand_in: SsoStandIn, answer: str, tmp_path: Path
+    local_ecr: LocalEcr,
+    user: Client,
+    stand_in: SsoStandIn,
+    answer: str,
+    argv: tuple[str, ...],
+    tmp_path: Path,
 ) -> None:
     transcript = tmp_path / "transcript.txt"
-    code = on_a_terminal(user, answer, stand_in, transcript)
+    code = on_a_terminal(user, answer, stand_in, transcript, argv)
     shown = transcript.read_text(errors="replace")
     print(f"--- terminal ({answer}):\n{shown}")
     assert shown.count("Sign in to https://corp.example/start now? [Y/n]") == 1, shown  # 2 profiles
