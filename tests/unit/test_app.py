@@ -600,6 +600,115 @@ def test_all_regions_checks_accounts_before_any_aws_call(
 # --- the trial from outside (issue 9) ------------------------------------------------------
 
 
+@pytest.mark.parametrize("command", [[], ["all-regions"]])
+def test_an_unknown_aws_profile_from_the_environment_is_exit_1_naming_it(
+    mocked: None,
+    command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    code, _, err = run(capsys, *command, "-q")
+    assert code == 1
+    assert "unknown AWS profile 'nope' (known: none)" in err
+    assert "internal error" not in err
+
+
+def test_aws_region_is_the_default_region(
+    mocked: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "ap-south-1")
+    code, out, _ = run(capsys, "-o", "json")
+    assert code == 0
+    assert json.loads(out)["results"][0]["region"] == "ap-south-1"
+
+
+@pytest.mark.parametrize(("command", "key"), [([], "results"), (["status"], "registries")])
+def test_json_output_is_one_document_even_when_the_run_fails_first(
+    sandbox: Path, command: list[str], key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(sandbox / "docker", {}).write_text("{oops")
+    code, out, err = run(capsys, *command, "-o", "json", "-r", "eu-west-1")
+    assert code == 1
+    data = json.loads(out)
+    assert data[key] == []
+    assert "not valid JSON" in data["error"]
+    assert "not valid JSON" in err
+
+
+def test_an_unwritable_state_directory_after_a_stored_login_is_a_warning(
+    mocked: None, sandbox: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = sandbox / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("ECRLOGIN_STATE_DIR", str(blocker / "state"))
+    code, out, err = run(capsys, "-o", "json", "-r", "eu-west-1")
+    assert code == 0  # the token is stored and works: a Makefile goes on
+    assert json.loads(out)["results"][0]["status"] == "ok"
+    assert "the tokens are stored, but the next run cannot skip them" in err
+
+
+def test_dry_run_of_an_unknown_profile_says_so(
+    sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "-p", "prd", "--dry-run", "-q")
+    assert code == 1
+    assert "unknown AWS profile 'prd'" in err
+
+
+def test_min_ttl_beyond_a_tokens_life_says_it_always_fetches(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "--min-ttl", "13h", "-r", "eu-west-1", "--dry-run")
+    assert code == 0
+    assert "ECR tokens last 12h: --min-ttl 13h fetches on every run" in err
+
+
+@pytest.mark.parametrize(
+    ("word", "suggestion"), [("statu", "status"), ("all-region", "all-regions")]
+)
+def test_a_command_word_close_to_a_real_one_gets_did_you_mean(
+    word: str, suggestion: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, word)
+    assert code == 2
+    assert f"did you mean {suggestion!r}" in err
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_prints_the_script(shell: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "completion", shell)
+    assert code == 0
+    assert "_ECRLOGIN_COMPLETE" in out
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("ecrlogin st", {"status"}),
+        ("ecrlogin -p pr", {"prod", "prod-eu"}),
+        ("ecrlogin status -r eu-we", {"eu-west-1", "eu-west-2", "eu-west-3"}),
+        ("ecrlogin --to da", {"daemon"}),
+    ],
+)
+def test_completion_completes_commands_options_profiles_and_regions(
+    sandbox: Path, words: str, expected: set[str]
+) -> None:
+    import os
+
+    (sandbox / "aws").mkdir()
+    (sandbox / "aws" / "config").write_text("[profile prod]\n[profile prod-eu]\n[profile dev]\n")
+    env = {**os.environ, "_ECRLOGIN_COMPLETE": "bash_complete", "COMP_WORDS": words}
+    env["COMP_CWORD"] = str(len(words.split()) - 1)
+    done = subprocess.run(
+        [sys.executable, "-m", "ecrlogin"], capture_output=True, text=True, env=env, check=False
+    )
+    offered = {line.split(",", 1)[1] for line in done.stdout.splitlines() if "," in line}
+    assert offered == expected, done.stderr
+
+
 @pytest.mark.parametrize("command", [["-r", "eu-west-1"], ["all-regions", "-q"]])
 def test_no_input_reaches_the_settings(
     spy: Spy,
