@@ -84,13 +84,14 @@ matrix: $(UV)
 	  .venv-$$v/bin/python -m pytest -m "not e2e" -q -p no:cacheprovider || exit 1; \
 	done
 
-# The newest releases pyproject.toml's ranges allow, the lock ignored: a new release that
-# breaks ecrlogin is found here, by us, before a user installs it.
+# The newest releases pyproject.toml's ranges allow for ecrlogin's own dependencies (and theirs:
+# urllib3, jmespath, ...), the lock ignored for them; the test tools stay as locked. A new release
+# that breaks ecrlogin is found here, by us, before a user installs it.
 newest: $(UV)
 	rm -rf .venv-newest
-	$(UV) venv --quiet --python $(PYTHON) .venv-newest
-	VIRTUAL_ENV=.venv-newest $(UV) pip install --quiet --upgrade --no-config -C editable_mode=compat -e '.[dev]'
-	VIRTUAL_ENV=.venv-newest $(UV) pip list --quiet | grep -iE '^(botocore|click|docker|rich|pyyaml|dockerfile-parse) '
+	UV_PROJECT_ENVIRONMENT=.venv-newest $(UV) sync --quiet --locked --extra dev --python $(PYTHON)
+	VIRTUAL_ENV=.venv-newest $(UV) pip install --quiet --upgrade -C editable_mode=compat -e .
+	@VIRTUAL_ENV=.venv-newest $(UV) pip list 2>/dev/null | grep -iE '^(botocore|click|docker|rich|pyyaml|dockerfile-parse|urllib3) '
 	.venv-newest/bin/python -m pytest -m "not e2e" -q -p no:cacheprovider
 
 # sdist + wheel, checked, installed into a clean venv with a current pip, and run from there.
