@@ -128,12 +128,12 @@ def login_options(command: F) -> F:
         click.option(
             "--to",
             "to",
-            type=click.Choice(["docker", "daemon", "helper", "podman"]),
+            type=click.Choice(["docker", "daemon", "helper", "podman", "helm"]),
             default="docker",
             show_default=True,
             help="docker: store as `docker login` would; daemon: have the Docker daemon "
             "check the token first, then store it; helper: set up docker-credential-ecrlogin "
-            "(no token in config.json); podman: podman's auth file.",
+            "(no token in config.json); podman: podman's auth file; helm: helm's registry config.",
         ),
         docker_config_option,
         click.option(
