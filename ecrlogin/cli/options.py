@@ -25,6 +25,9 @@ VALUE_OPTIONS = frozenset(
         "--output",
         "--include",
         "--exclude",
+        "-n",
+        "--namespace",
+        "--context",
     ]
 )
 
@@ -104,8 +107,8 @@ def verbosity_options(command: F) -> F:
     return click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")(command)
 
 
-def login_options(command: F) -> F:
-    """The options `login` and `all-regions` share (DESIGN.md's table)."""
+def who_options(command: F) -> F:
+    """Whose tokens, which accounts: `-p`, `-a`, `--public` (login, all-regions, kube-secret)."""
     decorators: list[Callable[[F], F]] = [
         click.option(
             "-p",
@@ -125,6 +128,16 @@ def login_options(command: F) -> F:
             help="Also log in to this 12-digit account's registry (cross-account); repeatable.",
         ),
         click.option("--public", is_flag=True, help="Also log in to ECR Public (public.ecr.aws)."),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+def login_options(command: F) -> F:
+    """The options `login` and `all-regions` share (DESIGN.md's table)."""
+    decorators: list[Callable[[F], F]] = [
+        who_options,
         click.option(
             "--to",
             "to",
