@@ -26,6 +26,7 @@ from ecrlogin.cli.options import (
     login_options,
     output_option,
     profile_option,
+    project_options,
     region_option,
     verbosity_options,
     who_options,
@@ -56,16 +57,7 @@ def cli() -> None:
 @region_option(
     multiple=True, help="Your own registry in this region; repeatable. Default: the profile's."
 )
-@click.option(
-    "--from",
-    "scan",
-    multiple=True,
-    metavar="PATH",
-    type=click.Path(),
-    help="Also log in to the ECR images named in this file or folder (Dockerfile, compose, "
-    "Kubernetes, Helm values); repeatable.",
-)
-@click.option("--no-project", is_flag=True, help="Ignore .ecrlogin.toml.")
+@project_options
 @login_options
 def login(
     references: tuple[str, ...],
@@ -184,15 +176,7 @@ def json_on_failure(fmt: str, key: str) -> Iterator[None]:
 @click.option("--apply", "apply", is_flag=True, help="Hand it to `kubectl apply -f -` (stdin).")
 @click.option("--context", metavar="CTX", help="With --apply: kubectl's --context.")
 @region_option(multiple=True, help="Your own registry in this region; repeatable.")
-@click.option(
-    "--from",
-    "scan",
-    multiple=True,
-    metavar="PATH",
-    type=click.Path(),
-    help="Also the ECR images named in this file or folder; repeatable.",
-)
-@click.option("--no-project", is_flag=True, help="Ignore .ecrlogin.toml.")
+@project_options
 @who_options
 @output_option
 @verbosity_options

@@ -107,6 +107,20 @@ def verbosity_options(command: F) -> F:
     return click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")(command)
 
 
+def project_options(command: F) -> F:
+    """`--from PATH` and `--no-project` (login, kube-secret)."""
+    command = click.option("--no-project", is_flag=True, help="Ignore .ecrlogin.toml.")(command)
+    return click.option(
+        "--from",
+        "scan",
+        multiple=True,
+        metavar="PATH",
+        type=click.Path(),
+        help="Also the ECR registries of the images named in this file or folder (Dockerfile, "
+        "compose, Kubernetes, Helm values); repeatable.",
+    )(command)
+
+
 def who_options(command: F) -> F:
     """Whose tokens, which accounts: `-p`, `-a`, `--public` (login, all-regions, kube-secret)."""
     decorators: list[Callable[[F], F]] = [
