@@ -301,8 +301,7 @@ def print_kube_secret(outcome: SecretOutcome, *, fmt: str, quiet: bool) -> None:
     if secret is None:
         for result in outcome.results:
             if result.failure:
-                where = result.registry.host if result.registry else result.profile or "default"
-                error_line(f"{where}: {render_error(result)}")
+                error_line(f"{_registry_label(result)}: {render_error(result)}")
         error_line("no Secret printed or applied: it would lack a registry")
         return
     if outcome.applied:
