@@ -172,13 +172,27 @@ def json_on_failure(fmt: str, key: str) -> Iterator[None]:
 @cli.command("kube-secret", context_settings=CONTEXT)
 @click.argument("name")
 @click.argument("references", nargs=-1, metavar="[REGISTRY_OR_IMAGE]...")
-@click.option("-n", "--namespace", multiple=True, metavar="NS", help="Repeatable; one per NS.")
+@click.option(
+    "-n",
+    "--namespace",
+    multiple=True,
+    metavar="NS",
+    help="One Secret in NS; repeatable. Default: kubectl's.",
+)
 @click.option("--apply", "apply", is_flag=True, help="Hand it to `kubectl apply -f -` (stdin).")
 @click.option("--context", metavar="CTX", help="With --apply: kubectl's --context.")
 @region_option(multiple=True, help="Your own registry in this region; repeatable.")
 @project_options
 @who_options
-@output_option
+@click.option(
+    "-o",
+    "--output",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="The Secret as YAML, or as JSON (a List for several namespaces).",
+)
 @verbosity_options
 def kube_secret(
     name: str,
@@ -192,7 +206,7 @@ def kube_secret(
     **options: Any,
 ) -> int:
     """Print a Kubernetes pull Secret (kubernetes.io/dockerconfigjson) for every registry of
-    the run, as YAML (-o json: JSON), or apply it with kubectl (--apply).
+    the run, or apply it with kubectl (--apply: on kubectl's stdin, once per namespace).
 
     Registries as for login: arguments, -r, -a, --public, the project file, --from. Any
     registry that fails: exit 1, and nothing printed or applied.

@@ -382,7 +382,7 @@ SECRET = KubeSecret(
 def test_kube_secret_yaml_is_read_back_by_kubectl_offline(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output.print_kube_secret(SecretOutcome(SECRET, ()), fmt="table", quiet=True)
+    output.print_kube_secret(SecretOutcome(SECRET, ()), fmt="yaml", quiet=True)
     printed, said = capsys.readouterr()
     assert said == ""
     (tmp_path / "secret.yaml").write_text(printed)
@@ -422,7 +422,7 @@ def test_kube_secret_failures_print_no_secret(capsys: pytest.CaptureFixture[str]
 
 def test_kube_secret_applied_says_where(capsys: pytest.CaptureFixture[str]) -> None:
     applied = (Applied("team-a", "secret/ecr-pull configured", True), Applied("b", "no", False))
-    output.print_kube_secret(SecretOutcome(SECRET, (), applied=applied), fmt="table", quiet=False)
+    output.print_kube_secret(SecretOutcome(SECRET, (), applied=applied), fmt="yaml", quiet=False)
     printed, said = capsys.readouterr()
     assert printed == "team-a: secret/ecr-pull configured\n"
     assert said.splitlines() == ["ecrlogin: b: no", "ecrlogin: applied in: team-a"]
