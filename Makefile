@@ -90,7 +90,7 @@ matrix: $(UV)
 newest: $(UV)
 	rm -rf .venv-newest
 	UV_PROJECT_ENVIRONMENT=.venv-newest $(UV) sync --quiet --locked --extra dev --python $(PYTHON)
-	VIRTUAL_ENV=.venv-newest $(UV) pip install --quiet --upgrade -C editable_mode=compat -e .
+	VIRTUAL_ENV=.venv-newest $(UV) pip install --quiet --upgrade -e .
 	@VIRTUAL_ENV=.venv-newest $(UV) pip list 2>/dev/null | grep -iE '^(botocore|click|docker|rich|pyyaml|dockerfile-parse|urllib3) '
 	.venv-newest/bin/python -m pytest -m "not e2e" -q -p no:cacheprovider
 
