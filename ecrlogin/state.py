@@ -16,12 +16,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecrlogin.errors import ConfigFileError
 from ecrlogin.files import locked, read_json_object, write_json_atomic
 from ecrlogin.platforms import user_state_home
 from ecrlogin.safepaths import check_trusted
+
+if TYPE_CHECKING:
+    from ecrlogin.identity.identity import Identity
 
 STATE_NAME = "state.json"
 APP_NAME = "ecrlogin"
@@ -81,11 +84,14 @@ class State:
     def for_host(self, host: str) -> list[Record]:
         return [r for r in self.records if r.host == host]
 
-    def account_of(self, source: str) -> str | None:
-        return (self.accounts or {}).get(source)
+    def account_of(self, identity: Identity) -> str | None:
+        """The identity's own account, as learnt for its identity key (None: not known, or an
+        opaque source not bound to the credentials it gives now)."""
+        return (self.accounts or {}).get(identity.key) if identity.cacheable else None
 
-    def caller_of(self, source: str) -> str | None:
-        return (self.callers or {}).get(source)
+    def caller_of(self, identity: Identity) -> str | None:
+        """The ARN STS named for the identity key (None as for `account_of`)."""
+        return (self.callers or {}).get(identity.key) if identity.cacheable else None
 
 
 def load(directory: Path) -> State:

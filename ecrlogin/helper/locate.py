@@ -65,5 +65,4 @@ def _default_account(directory: Path, environ: Mapping[str, str]) -> str | None:
     """The default identity's own account, if an ecrlogin run has learnt it (routing rule 5)."""
     from ecrlogin import state
 
-    source = profiles.identity_source(None, environ)
-    return state.load(directory).account_of(source)
+    return state.load(directory).account_of(identity.resolve(None, environ))

@@ -9,6 +9,7 @@ import pytest
 
 from ecrlogin import state
 from ecrlogin.helper import locate, records
+from ecrlogin.identity.identity import resolve
 from ecrlogin.registry import parse
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -66,7 +67,8 @@ def test_environment_keys_pick_the_entry(sandbox: Path) -> None:
 
 def test_rule_5_yields_when_the_default_identity_is_in_the_account(sandbox: Path) -> None:
     write_profiles(sandbox)
-    default_source = "profile:default"
-    state.remember(sandbox / "state", [], {default_source: "123456789012"})
+    with (sandbox / "aws" / "config").open("a") as config:
+        config.write("[default]\naws_access_key_id = AKIDDEFAULT\n")
+    state.remember(sandbox / "state", [], {resolve(None).key: "123456789012"})
     where = locate.place(parse(HOST), sandbox / "state")
     assert (where.profile, where.rule) == (None, "the default credential chain")
