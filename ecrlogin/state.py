@@ -20,23 +20,21 @@ from typing import TYPE_CHECKING, Any
 
 from ecrlogin.errors import ConfigFileError
 from ecrlogin.files import locked, read_json_object, write_json_atomic
-from ecrlogin.platforms import user_state_home
+from ecrlogin import platforms
 from ecrlogin.safepaths import check_trusted
 
 if TYPE_CHECKING:
     from ecrlogin.identity.identity import Identity
 
 STATE_NAME = "state.json"
-APP_NAME = "ecrlogin"
 log = logging.getLogger("ecrlogin")
 VERSION = 2
 
 
 def state_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> Path:
-    """`ECRLOGIN_STATE_DIR`, else the platform's user state directory (see `platforms`)."""
-    if environ.get("ECRLOGIN_STATE_DIR"):
-        return Path(environ["ECRLOGIN_STATE_DIR"]).expanduser()
-    return user_state_home(environ, platform) / APP_NAME
+    """`ECRLOGIN_STATE_DIR`, else the platform's user state directory: `platforms.state_dir`,
+    the one rule the helper and the fast path follow too."""
+    return Path(platforms.state_dir(environ, platform))
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ def get(
     inputs = quick.inputs(str(directory), environ)  # before routing reads them
     where = locate.place(registry, directory, environ)
     answer = _answer(where, server_url, directory, now, fetcher, warn)
-    quick.remember(str(directory), registry.host, where.directory.name, inputs)
+    if where.memo:
+        quick.remember(str(directory), registry.host, where.directory.name, inputs)
     return answer
 
 
@@ -84,6 +85,12 @@ def _answer(
     fetcher: Fetcher | None,
     warn: Warn,
 ) -> Answer:
+    if not where.cacheable:  # an opaque source that gives no credentials now: it reports why
+        try:
+            token = (fetcher or _real_fetcher())(where.registry, where.profile)
+        except EcrLoginError as error:
+            raise HelperFailure(error.one_line()) from None
+        return Answer(server_url, token.password, fetched=True)
     try:
         entry = cache.read_entry(where.directory)
     except cache.CorruptEntry:
