@@ -174,9 +174,11 @@ def drop(directory: Path, name: str = TOKEN_NAME) -> bool:
 def entries(state_dir: Path) -> Iterator[tuple[Path, Entry]]:
     """Every readable entry (corrupt ones are skipped: they are dropped when next used)."""
     base = root(state_dir)
-    if not base.is_dir():
+    try:
+        found = sorted(base.iterdir())
+    except OSError:  # missing, or a state directory this user cannot read: no entries
         return
-    for directory in sorted(base.iterdir()):
+    for directory in found:
         with contextlib.suppress(CorruptEntry):
             entry = read_entry(directory)
             if entry is not None:

@@ -102,11 +102,37 @@ def test_an_unreadable_state_directory_is_skipped_and_the_login_works(
     state = world.root / "root-only-state"
     state.mkdir(mode=0o700)  # root's: the victim can neither read nor write it
     (state / "models").mkdir(mode=0o700)
-    run = world.victim_run(moto, "-o", "json", "-r", REGION, ECRLOGIN_STATE_DIR=str(state), **FULL_CLI)
+    env = {"ECRLOGIN_STATE_DIR": str(state), **FULL_CLI}
+    run = world.victim_run(moto, "-o", "json", "-r", REGION, "--debug", **env)
     assert run.returncode == 0, run.stderr
+    skipped = [line for line in run.stderr.splitlines() if "models cache is skipped" in line]
+    assert len(skipped) == 1, run.stderr
     (row,) = run.json()["results"]
     assert row["status"] == "ok"
     assert "report it" not in run.stderr
     config = world.victim.docker_dir / "config.json"
     assert HOST in json.loads(config.read_text())["auths"]
     assert stat.S_IMODE(state.stat().st_mode) == 0o700 and not list((state / "models").iterdir())
+
+
+HELPER_ENTRY = (
+    "import sys; sys.argv = ['docker-credential-ecrlogin', *sys.argv[2:]]; "
+    "from ecrlogin.helper.main import entry; entry()"
+)
+
+
+def test_the_helper_with_an_unreadable_state_directory_still_answers(
+    world: World, moto: Moto  # noqa: F811 - the fixture
+) -> None:
+    import subprocess
+
+    from .test_other_users import SYSTEM_PYTHON, as_user
+
+    state = world.root / "root-only-state"
+    state.mkdir(mode=0o700)
+    env = world.victim.env(moto.url, PYTHONPATH=world.code, ECRLOGIN_STATE_DIR=str(state))
+    argv = as_user(VICTIM, SYSTEM_PYTHON, "-c", HELPER_ENTRY, "x", "get")
+    done = subprocess.run(argv, input=HOST, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["Secret"] in moto.passwords()
+    assert list(state.iterdir()) == []
