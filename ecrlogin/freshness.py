@@ -120,7 +120,9 @@ ENDPOINT_VARIABLES = "AWS_ENDPOINT_URL"  # AWS_ENDPOINT_URL and every AWS_ENDPOI
 def environment_lines(environ: Mapping[str, str]) -> list[str]:
     """`env NAME=value` for each identity variable set (a session token by its digest)."""
     lines = [f"env {name}={environ[name]}" for name in IDENTITY_VARIABLES if name in environ]
-    lines += [f"env {name}#{digest(environ[name], 32)}" for name in HASHED_VARIABLES if name in environ]
+    lines += [
+        f"env {name}#{digest(environ[name], 32)}" for name in HASHED_VARIABLES if name in environ
+    ]
     endpoints = sorted(name for name in environ if name.startswith(ENDPOINT_VARIABLES))
     return lines + [f"env {name}={environ[name]}" for name in endpoints]
 

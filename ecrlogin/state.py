@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecrlogin import platforms
 from ecrlogin.errors import ConfigFileError
 from ecrlogin.files import locked, read_json_object, write_json_atomic
-from ecrlogin import platforms
 from ecrlogin.safepaths import check_trusted
 
 if TYPE_CHECKING:

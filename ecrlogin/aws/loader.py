@@ -210,9 +210,7 @@ PINNED: Mapping[str, Mapping[str, Any]] = {
 # Every other key a cut model may hold: descriptions, and how answers are parsed. Anything else
 # (staticContextParams, contextParams, endpoint, hostPrefix, hostLabel, location, auth, …) is
 # refused, as is a pinned key that is missing or different.
-_DESCRIPTIVE_METADATA = frozenset(
-    {"serviceAbbreviation", "serviceFullName", "uid", "xmlNamespace"}
-)
+_DESCRIPTIVE_METADATA = frozenset({"serviceAbbreviation", "serviceFullName", "uid", "xmlNamespace"})
 _TOP_KEYS = frozenset({"version", "metadata", "operations", "shapes", "documentation"})
 _OPERATION_KEYS = frozenset(
     {"name", "http", "input", "output", "errors", "documentation", "deprecated"}

@@ -104,9 +104,7 @@ def _remembered(
     if settings.force or settings.dry_run:
         return {}
     lists = known.regions or {}
-    found = {
-        p: freshness.remembered_regions(lists.get(key), now) for p, key in keys.items() if key
-    }
+    found = {p: freshness.remembered_regions(lists.get(key), now) for p, key in keys.items() if key}
     return {p: regions for p, regions in found.items() if regions is not None}
 
 

@@ -56,16 +56,16 @@ def resolve(profile: str | None, environ: Mapping[str, str] = os.environ) -> Ide
 
 def of_record(source: str, environ: Mapping[str, str] = os.environ) -> Identity:
     """The identity a record's `source` names, as in effect now."""
-    return resolve(source.removeprefix("profile:") if source.startswith("profile:") else None, environ)
+    return resolve(
+        source.removeprefix("profile:") if source.startswith("profile:") else None, environ
+    )
 
 
 def fingerprint(source: str, environ: Mapping[str, str] = os.environ) -> str:
     """A digest of the profile's sections (following source_profile and sso_session) in the
     config and credentials files, or of the environment's access key id, and of the identity
     variables. The rule itself lives in `ecrlogin.freshness`, shared with the fast path."""
-    return freshness.identity_fingerprint(
-        source, profiles.aws_files(environ).sections_of, environ
-    )
+    return freshness.identity_fingerprint(source, profiles.aws_files(environ).sections_of, environ)
 
 
 def definition(name: str, environ: Mapping[str, str] = os.environ) -> list[str]:

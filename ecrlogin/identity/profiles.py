@@ -55,7 +55,9 @@ def _sections(path: Path) -> Mapping[str, Section]:
 
 
 @cache
-def _parsed(path: str, inode: int, mtime_ns: int, ctime_ns: int, size: int) -> Mapping[str, Section]:
+def _parsed(
+    path: str, inode: int, mtime_ns: int, ctime_ns: int, size: int
+) -> Mapping[str, Section]:
     """One parse per file version (inode, times and size are part of the key)."""
     parser = configparser.RawConfigParser()
     try:

@@ -74,7 +74,12 @@ def test_a_planted_model_steers_no_request(
 ) -> None:
     assert run(box, moto).returncode == 0  # the cut model is kept in the state directory
     path = kept_model(box)
-    rewrite(path, endpoint_to(f"http://127.0.0.1:{listener.port}") if planted == "endpoint" else lambda_delete)
+    rewrite(
+        path,
+        endpoint_to(f"http://127.0.0.1:{listener.port}")
+        if planted == "endpoint"
+        else lambda_delete,
+    )
     again = run(box, moto, "--force")
     assert again.returncode == 0, again.stderr
     (row,) = again.json()["results"]
@@ -97,7 +102,8 @@ def test_a_model_of_another_owner_is_ignored_even_as_root(
 
 
 def test_an_unreadable_state_directory_is_skipped_and_the_login_works(
-    world: World, moto: Moto  # noqa: F811 - the fixture
+    world: World,  # noqa: F811 - the fixture imported above
+    moto: Moto,
 ) -> None:
     state = world.root / "root-only-state"
     state.mkdir(mode=0o700)  # root's: the victim can neither read nor write it
@@ -112,7 +118,8 @@ def test_an_unreadable_state_directory_is_skipped_and_the_login_works(
     assert "report it" not in run.stderr
     config = world.victim.docker_dir / "config.json"
     assert HOST in json.loads(config.read_text())["auths"]
-    assert stat.S_IMODE(state.stat().st_mode) == 0o700 and not list((state / "models").iterdir())
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    assert not list((state / "models").iterdir())
 
 
 HELPER_ENTRY = (
@@ -122,7 +129,8 @@ HELPER_ENTRY = (
 
 
 def test_the_helper_with_an_unreadable_state_directory_still_answers(
-    world: World, moto: Moto  # noqa: F811 - the fixture
+    world: World,  # noqa: F811 - the fixture imported above
+    moto: Moto,
 ) -> None:
     import subprocess
 

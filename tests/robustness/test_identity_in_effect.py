@@ -112,7 +112,8 @@ def test_a_container_endpoint_that_changes_the_role_is_another_identity(
     container.serving = assumed(moto, ROLE_B)
     second = row(login(box, moto, **env))
     assert (second["status"], second["registry"]) == ("ok", HOST_B)
-    assert "222222222222" in str(second["identity"]) and "prod-push" not in str(second["identity"])
+    assert "222222222222" in str(second["identity"])
+    assert "prod-push" not in str(second["identity"])
     forced = row(login(box, moto, "--force", **env))
     assert "pr-readonly" in str(forced["identity"])  # B's token is never shown with A's ARN
 
@@ -131,9 +132,7 @@ def web_identity(box: Sandbox, moto: Moto, role: str) -> dict[str, str]:
     """A CI job's environment: its role chosen by AWS_ROLE_ARN, its OIDC token in a file."""
     token = box.root / "oidc-token"
     token.write_text("eyJhbGciOiJub25lIn0.eyJzdWIiOiJjaSJ9.")
-    return box.env(
-        moto.url, keys=False, AWS_ROLE_ARN=role, AWS_WEB_IDENTITY_TOKEN_FILE=str(token)
-    )
+    return box.env(moto.url, keys=False, AWS_ROLE_ARN=role, AWS_WEB_IDENTITY_TOKEN_FILE=str(token))
 
 
 def test_ci_jobs_switching_roles_by_variables_are_never_served_each_others_token(

@@ -115,10 +115,10 @@ def test_every_identity_variable_is_part_of_the_key(sandbox: Path, variable: str
         ("[default]\ncredential_process = /bin/true\n", {}, True),
         ("[default]\nregion = eu-west-1\n", {}, True),  # container credentials, instance role
         ("[default]\nregion = eu-west-1\n", {"AWS_ACCESS_KEY_ID": "AKID"}, False),
-        ("[default]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Ec2InstanceMetadata\n", {}, False),
+        ("[default]\nrole_arn = r\ncredential_source = Ec2InstanceMetadata\n", {}, False),
         ("[default]\nsso_account_id = 1\nsso_role_name = r\n", {}, False),
         ("[default]\naws_access_key_id = AKID\n", {}, False),
-        ("[default]\n", {"AWS_ROLE_ARN": "arn:aws:iam::1:role/r", "AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}, False),
+        ("[default]\n", {"AWS_ROLE_ARN": "r", "AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}, False),
     ],
 )  # fmt: skip
 def test_opaque_sources_are_those_that_name_no_identity(
@@ -129,5 +129,6 @@ def test_opaque_sources_are_those_that_name_no_identity(
     who = resolve(None, env(sandbox, **environ))
     assert (who.opaque, who.cacheable) == (opaque, not opaque)
     bound = who.bound_to("AKIDNOW")
-    assert bound.cacheable and bound.key != who.key != who.bound_to("AKIDOTHER").key
+    assert bound.cacheable
+    assert bound.key != who.key != who.bound_to("AKIDOTHER").key
     assert "AKIDNOW" not in bound.key

@@ -225,17 +225,22 @@ def _operation(model: dict[str, Any]) -> dict[str, Any]:
     return operation
 
 
+def _member(model: dict[str, Any]) -> dict[str, Any]:
+    member: dict[str, Any] = model["shapes"]["GetAuthorizationTokenRequest"]["members"]
+    return member["registryIds"]  # type: ignore[no-any-return]
+
+
 STEERING = {
-    "staticContextParams": lambda m: _operation(m).update(staticContextParams={"Endpoint": {"value": "http://x"}}),
-    "contextParams": lambda m: m["shapes"]["GetAuthorizationTokenRequest"]["members"]["registryIds"].update(contextParam={"name": "Endpoint"}),
+    "staticContextParams": lambda m: _operation(m).update(staticContextParams={"Endpoint": {}}),
+    "contextParams": lambda m: _member(m).update(contextParam={"name": "Endpoint"}),
     "endpoint": lambda m: _operation(m).update(endpoint={"hostPrefix": "evil."}),
-    "hostLabel": lambda m: m["shapes"]["GetAuthorizationTokenRequest"]["members"]["registryIds"].update(hostLabel=True),
-    "location": lambda m: m["shapes"]["GetAuthorizationTokenRequest"]["members"]["registryIds"].update(location="header"),
+    "hostLabel": lambda m: _member(m).update(hostLabel=True),
+    "location": lambda m: _member(m).update(location="header"),
     "protocol": lambda m: m["metadata"].update(protocol="rest-json"),
     "signingName": lambda m: m["metadata"].update(signingName="lambda"),
     "endpointPrefix": lambda m: m["metadata"].update(endpointPrefix="lambda"),
     "targetPrefix": lambda m: m["metadata"].update(targetPrefix="AWSLambda"),
-    "http": lambda m: _operation(m).update(http={"method": "DELETE", "requestUri": "/2015-03-31/functions/x"}),
+    "http": lambda m: _operation(m).update(http={"method": "DELETE", "requestUri": "/f/x"}),
     "authtype": lambda m: _operation(m).update(authtype="none"),
     "a missing shape": lambda m: m["shapes"].pop("GetAuthorizationTokenRequest"),
     "errors": lambda m: _operation(m).update(errors=7),

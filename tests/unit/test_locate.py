@@ -79,7 +79,9 @@ def test_an_opaque_source_has_the_entry_of_the_key_it_gives_now(sandbox: Path) -
     (sandbox / "aws" / "config").write_text("[default]\ncredential_process = /bin/true\n")
     keys = {"A": "AKIDA", "B": "AKIDB", "none": None}
     where = {
-        name: locate.entry_for(parse(HOST), None, sandbox / "state", credential_key=lambda p, k=k: k)
+        name: locate.entry_for(
+            parse(HOST), None, sandbox / "state", credential_key=lambda p, k=k: k
+        )
         for name, k in keys.items()
     }
     assert where["A"].directory != where["B"].directory

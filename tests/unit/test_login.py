@@ -272,7 +272,9 @@ def test_state_records_identity_expiry_fingerprint_never_the_password(sandbox: P
     assert (record.expires_at, record.stored_in) == (EXPIRES, "config.json")
     assert record.fingerprint
     assert len(record.fingerprint) == 16
-    assert state.load(sandbox / "state").accounts == {f"profile:prod#{record.identity_print}": ACCOUNT}
+    assert state.load(sandbox / "state").accounts == {
+        f"profile:prod#{record.identity_print}": ACCOUNT
+    }
 
 
 def test_environment_keys_are_their_own_identity_source(sandbox: Path) -> None:
@@ -328,7 +330,9 @@ def test_regions_to_refresh_are_those_stored_before_and_not_cached(sandbox: Path
 
     def refresh(settings: login.Settings, profile: str) -> set[str]:
         known = state.load(settings.state_dir)
-        refresh = login.regions_to_refresh(settings, known=known, environ=environ, clock=lambda: NOW)
+        refresh = login.regions_to_refresh(
+            settings, known=known, environ=environ, clock=lambda: NOW
+        )
         return refresh(profile)
 
     assert refresh(settings, "p") == {"eu-west-1"}
@@ -372,7 +376,9 @@ def opaque_run(sandbox: Path, key_id: str, **changes: Any) -> tuple[Result, Stub
     return result, sessions
 
 
-@pytest.mark.parametrize(("second_key", "status", "calls"), [("AKIDA", "cached", 0), ("AKIDB", "ok", 1)])
+@pytest.mark.parametrize(
+    ("second_key", "status", "calls"), [("AKIDA", "cached", 0), ("AKIDB", "ok", 1)]
+)
 def test_an_opaque_source_is_cached_only_while_it_gives_the_same_key(
     sandbox: Path, second_key: str, status: str, calls: int
 ) -> None:

@@ -105,7 +105,9 @@ def test_a_symlinked_token_is_no_quick_answer(memo: Path) -> None:
     assert quick.hit(HOST, os.environ) is None
 
 
-def test_an_opaque_source_is_never_remembered(sandbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_opaque_source_is_never_remembered(
+    sandbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds")
     serve.fill(parse(HOST), None, SECRET, datetime.now(UTC) + timedelta(hours=12))
     assert serve.get(HOST).secret == SECRET  # bound to the key the source gives (AKIDFAKE here)
