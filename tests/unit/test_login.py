@@ -402,3 +402,10 @@ def test_an_identity_variable_set_since_is_another_identity_and_caller(
     (again,) = run(sandbox, sessions=sessions, environ={variable: "B"}, settings=force).results
     assert (again.status, sessions.count("sts")) == ("ok", 1)  # B's caller asked, not A's ARN
     assert run(sandbox, calls=NoCalls(), environ={variable: "B"}).results[0].status == "cached"
+
+
+def test_an_opaque_source_that_gives_no_key_is_never_cached(sandbox: Path) -> None:
+    first, _ = opaque_run(sandbox, "")
+    again, sessions = opaque_run(sandbox, "", clock_offset=timedelta(hours=1))
+    assert (first.status, again.status, sessions.count("ecr")) == ("ok", "ok", 1)
+    assert state.load(sandbox / "state").records == ()
