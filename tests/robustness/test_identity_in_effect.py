@@ -22,7 +22,7 @@ ROLE_A = "arn:aws:iam::111111111111:role/prod-push"
 ROLE_B = "arn:aws:iam::222222222222:role/pr-readonly"
 HOST_A, HOST_B = host(111111111111), host(222222222222)
 HELPER = str(Path(ECRLOGIN).with_name("docker-credential-ecrlogin"))
-FULL_CLI = {"ECRLOGIN_NO_FASTPATH": "1"}
+PATHS = {"fast path": {}, "full CLI": {"ECRLOGIN_NO_FASTPATH": "1"}}
 
 
 def assumed(moto: Moto, role: str) -> dict[str, str]:
@@ -101,10 +101,11 @@ def row(run: Run) -> dict[str, object]:
     return dict(only)
 
 
+@pytest.mark.parametrize("path", sorted(PATHS))
 def test_a_container_endpoint_that_changes_the_role_is_another_identity(
-    box: Sandbox, moto: Moto, container: ContainerEndpoint
+    box: Sandbox, moto: Moto, container: ContainerEndpoint, path: str
 ) -> None:
-    env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": container.url, **FULL_CLI}
+    env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": container.url, **PATHS[path]}
     container.serving = assumed(moto, ROLE_A)
     first = row(login(box, moto, **env))
     assert (first["status"], first["registry"]) == ("ok", HOST_A)
@@ -135,8 +136,9 @@ def web_identity(box: Sandbox, moto: Moto, role: str) -> dict[str, str]:
     return box.env(moto.url, keys=False, AWS_ROLE_ARN=role, AWS_WEB_IDENTITY_TOKEN_FILE=str(token))
 
 
+@pytest.mark.parametrize("path", sorted(PATHS))
 def test_ci_jobs_switching_roles_by_variables_are_never_served_each_others_token(
-    box: Sandbox, moto: Moto
+    box: Sandbox, moto: Moto, path: str
 ) -> None:
     job_a, job_b = web_identity(box, moto, ROLE_A), web_identity(box, moto, ROLE_B)
     secret_a = helper_get(HOST_A, job_a)
@@ -146,9 +148,9 @@ def test_ci_jobs_switching_roles_by_variables_are_never_served_each_others_token
     assert secret_b != secret_a
     assert helper_get(HOST_A, job_b) != secret_a
     assert len(moto.passwords()) == issued + 1  # B fetched once, for itself
-    run_a = box.run("-o", "json", "-r", REGION, env={**job_a, **FULL_CLI})
+    run_a = box.run("-o", "json", "-r", REGION, env={**job_a, **PATHS[path]})
     assert (row(run_a)["status"], row(run_a)["registry"]) == ("ok", HOST_A)
-    run_b = box.run("-o", "json", "-r", REGION, env={**job_b, **FULL_CLI})
+    run_b = box.run("-o", "json", "-r", REGION, env={**job_b, **PATHS[path]})
     assert (row(run_b)["status"], row(run_b)["registry"]) == ("ok", HOST_B)
-    forced = box.run("-o", "json", "-r", REGION, "--force", env={**job_b, **FULL_CLI})
+    forced = box.run("-o", "json", "-r", REGION, "--force", env={**job_b, **PATHS[path]})
     assert "pr-readonly" in str(row(forced)["identity"])
