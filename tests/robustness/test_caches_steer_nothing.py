@@ -101,14 +101,16 @@ def test_a_model_of_another_owner_is_ignored_even_as_root(
     assert path.stat().st_uid == os.geteuid()  # replaced with one of root's own
 
 
+@pytest.mark.parametrize("below", ["", "sub"])
 def test_an_unreadable_state_directory_is_skipped_and_the_login_works(
     world: World,  # noqa: F811 - the fixture imported above
     moto: Moto,
+    below: str,
 ) -> None:
     state = world.root / "root-only-state"
     state.mkdir(mode=0o700)  # root's: the victim can neither read nor write it
     (state / "models").mkdir(mode=0o700)
-    env = {"ECRLOGIN_STATE_DIR": str(state), **FULL_CLI}
+    env = {"ECRLOGIN_STATE_DIR": str(state / below), **FULL_CLI}  # it, or one under it
     run = world.victim_run(moto, "-o", "json", "-r", REGION, "--debug", **env)
     assert run.returncode == 0, run.stderr
     skipped = [line for line in run.stderr.splitlines() if "models cache is skipped" in line]
@@ -128,9 +130,11 @@ HELPER_ENTRY = (
 )
 
 
+@pytest.mark.parametrize("below", ["", "sub"])
 def test_the_helper_with_an_unreadable_state_directory_still_answers(
     world: World,  # noqa: F811 - the fixture imported above
     moto: Moto,
+    below: str,
 ) -> None:
     import subprocess
 
@@ -138,7 +142,7 @@ def test_the_helper_with_an_unreadable_state_directory_still_answers(
 
     state = world.root / "root-only-state"
     state.mkdir(mode=0o700)
-    env = world.victim.env(moto.url, PYTHONPATH=world.code, ECRLOGIN_STATE_DIR=str(state))
+    env = world.victim.env(moto.url, PYTHONPATH=world.code, ECRLOGIN_STATE_DIR=str(state / below))
     argv = as_user(VICTIM, SYSTEM_PYTHON, "-c", HELPER_ENTRY, "x", "get")
     done = subprocess.run(argv, input=HOST, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
