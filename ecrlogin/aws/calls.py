@@ -109,6 +109,21 @@ class AwsCalls:
             region,
         )
 
+    def credential_key(self, profile: str | None) -> str | None:
+        """The access key id of the credentials the profile's chain gives now (None: none, or
+        the chain failed; the real call reports why). For an opaque source this runs the
+        `credential_process` or asks the container or instance endpoint: once per run, the
+        credentials are then the ones every call of the profile signs with."""
+        try:
+            credentials = self._profile_credentials(profile, self._session(profile))
+            if credentials is None:
+                return None
+            key_id: str | None = credentials.get_frozen_credentials().access_key
+        except Exception as error:  # the token call reports it, translated
+            log.debug("%s: no credentials now (%s)", profile or "default", type(error).__name__)
+            return None
+        return key_id or None
+
     def session_region(self, profile: str | None) -> str | None:
         """The region the SDK itself resolves for a profile (config, environment, …)."""
         region: str | None = self._session(profile).region_name

@@ -24,7 +24,6 @@ from ecrlogin.aws.keys import TokenKey
 from ecrlogin.errors import ConfigFileError, EcrLoginError
 from ecrlogin.flows import login as login_flow
 from ecrlogin.flows.calls import LazyCalls, forget
-from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.identity import profiles
 from ecrlogin.identity.identity import resolve
@@ -119,13 +118,17 @@ def _all_regions(
             caller_known=_caller_known(known, environ),
             **({"remembered": remembered} if remembered else {}),
         )
-        _remember(settings, {keys[p]: regions for p, regions in found.asked.items()}, clock())
+        asked = {keys[p]: regions for p, regions in found.asked.items() if keys.get(p)}
+        _remember(settings, {key: regions for key, regions in asked.items() if key}, clock())
         return login(calls=aws(), regions_of=found.regions_of, notes=found.notes)
 
 
-def _identity_key(profile: str | None, environ: Mapping[str, str]) -> str:
+def _identity_key(profile: str | None, environ: Mapping[str, str]) -> str | None:
+    """The key its region list is remembered under; None for an opaque source (instance role,
+    container, `credential_process`): its account may change with no input changing, so its
+    regions are asked every run."""
     identity = resolve(profile, environ)
-    return account_key(identity.source, identity.fingerprint)
+    return identity.key if identity.cacheable else None
 
 
 def _caller_known(known: state.State, environ: Mapping[str, str]) -> Callable[[str | None], bool]:
@@ -135,14 +138,14 @@ def _caller_known(known: state.State, environ: Mapping[str, str]) -> Callable[[s
 
 
 def _remembered(
-    keys: Mapping[str | None, str], known: state.State, settings: Settings, now: datetime
+    keys: Mapping[str | None, str | None], known: state.State, settings: Settings, now: datetime
 ) -> dict[str | None, list[str]]:
     """The region lists still remembered (24 h) for these identities; none with --force (which
     asks again, so a region enabled since is picked up) or --dry-run."""
     if settings.force or settings.dry_run:
         return {}
     lists = known.regions or {}
-    found = {p: freshness.remembered_regions(lists.get(key), now) for p, key in keys.items()}
+    found = {p: freshness.remembered_regions(lists.get(key), now) for p, key in keys.items() if key}
     return {p: regions for p, regions in found.items() if regions is not None}
 
 

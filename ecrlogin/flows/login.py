@@ -17,7 +17,7 @@ from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.flows import routes, tokens
 from ecrlogin.flows.calls import LazyCalls, forget
-from ecrlogin.flows.deliver import Delivered, account_key, deliver, save_state
+from ecrlogin.flows.deliver import Delivered, deliver, save_state
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
 from ecrlogin.flows.targets import Target, plan
 from ecrlogin.freshness import still_valid
@@ -141,6 +141,8 @@ def _login(
         targets, failures, route_notes = targets_of(
             request, settings, aws, environ, known=known, hints=hints, regions_of=regions_of
         )
+        if not settings.dry_run:
+            targets = routes.bound(targets, aws)
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
         pending = [t for t in targets if t not in decided]
@@ -210,8 +212,9 @@ def decide(
     decided = {}
     for target in targets:
         identity = target.identity
-        reg = target.registry(known.account_of(account_key(identity.source, identity.fingerprint)))
-        record = known.find(identity.source, reg.host, place) if reg else None
+        reg = target.registry(known.account_of(identity))
+        cacheable = reg is not None and identity.cacheable
+        record = known.find(identity.source, reg.host, place) if reg and cacheable else None
         entry = held.get(reg.host) if reg else None
         if (
             record
@@ -244,8 +247,7 @@ def remembered_caller(known: state.State) -> tokens.Remembered:
     account and ARN, both remembered), else None: ask STS."""
 
     def caller(identity: Identity) -> tokens.Caller | None:
-        key = account_key(identity.source, identity.fingerprint)
-        account, arn = known.account_of(key), known.caller_of(key)
+        account, arn = known.account_of(identity), known.caller_of(identity)
         return tokens.Caller(account, arn) if account and arn else None
 
     return caller
@@ -316,7 +318,7 @@ def regions_to_refresh(
         from ecrlogin.identity.identity import resolve
 
         identity = resolve(profile, environ)
-        own = known.account_of(account_key(identity.source, identity.fingerprint))
+        own = known.account_of(identity)
         stored = [
             Target(identity, record.region)
             for record in known.records

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from ecrlogin import registry, state
 from ecrlogin.flows.model import Settings
-from ecrlogin.identity.identity import fingerprint
+from ecrlogin.identity.identity import of_record
 from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import every_place
 
@@ -70,8 +70,9 @@ def _row(
         return StatusRow(held.host, None, None, None, None, held.stored_in)
     expires = record.expires_at
     changed = None
-    if record.identity_print is not None:
-        changed = fingerprint(record.source, environ) != record.identity_print
+    now_in_effect = of_record(record.source, environ)
+    if record.identity_print is not None and not now_in_effect.opaque:
+        changed = now_in_effect.fingerprint != record.identity_print  # opaque: unknown (None)
     return StatusRow(
         held.host,
         record.profile,

@@ -15,6 +15,35 @@ MAX_ATTEMPTS = 2
 Fetcher = Callable[[Registry, str | None], Any]  # (registry, profile) -> aws.sdk.Token
 
 
+_sessions: dict[str | None, Any] = {}  # one helper process asks for one registry: one session
+
+
+def _session(profile: str | None, session_factory: Callable[..., Any] | None) -> Any:
+    """The profile's session, made once per process (so that an opaque source's credentials,
+    resolved to find the cache entry, are the ones the fetch signs with)."""
+    from ecrlogin.aws import sdk
+
+    if session_factory is not None:
+        return session_factory(profile)
+    if profile not in _sessions:
+        _sessions[profile] = sdk.default_session_factory()(profile)
+    return _sessions[profile]
+
+
+def credential_key(
+    profile: str | None, *, session_factory: Callable[..., Any] | None = None
+) -> str | None:
+    """The access key id of the credentials the profile's chain gives now, None if none (the
+    fetch reports why): runs a `credential_process`, or asks the container or instance
+    endpoint once."""
+    try:
+        credentials = _session(profile, session_factory).credentials()
+        key_id = credentials.get_frozen_credentials().access_key if credentials else None
+    except Exception:  # the fetch reports it, translated
+        return None
+    return str(key_id) if key_id else None
+
+
 def fetch(
     registry: Registry, profile: str | None, *, session_factory: Callable[..., Any] | None = None
 ) -> Any:
@@ -28,7 +57,7 @@ def fetch(
 
     region = PUBLIC_REGION if registry.public else registry.region
     try:
-        session = (session_factory or sdk.default_session_factory())(profile)
+        session = _session(profile, session_factory)
         service = "ecr-public" if registry.public else "ecr"
         config = sdk.client_config(fips=registry.fips and not registry.public).merge(
             _fewer_attempts()

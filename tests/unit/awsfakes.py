@@ -101,6 +101,7 @@ class StubbedSessions:
             "ec2": lambda p, r, s: {"Regions": []},
         }
         self.answers.update({k.replace("_", "-"): v for k, v in answers.items()})
+        self.key_id = "AKIDFAKE"  # what every profile's credential chain gives now
         self._lock = threading.Lock()
 
     def __call__(self, profile: str | None) -> FakeSession:
@@ -116,6 +117,12 @@ class FakeSession:
         self.owner = owner
         self.profile = profile
         self.region_name = owner.region
+
+    def credentials(self) -> Any:
+        """The credentials the profile's chain gives now (only their key id is real)."""
+        from botocore.credentials import Credentials
+
+        return Credentials(self.owner.key_id, "secret")
 
     def client_settings(self) -> None:
         """None: each profile gets clients of its own (a Stubber answers one call per client)."""

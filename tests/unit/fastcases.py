@@ -12,7 +12,6 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from ecrlogin import freshness, registry, state
-from ecrlogin.flows.deliver import account_key
 from ecrlogin.identity.identity import resolve
 from ecrlogin.sinks import dockerconfig
 
@@ -144,9 +143,10 @@ def write(root: Path, case: Files, now: datetime) -> dict[str, str]:
         for p in (None, *PROFILES)
     )
     (root / "aws" / "config").write_text(config)
-    (root / "aws" / "credentials").write_text(
-        "[default]\naws_access_key_id = AKIA0\naws_secret_access_key = s\n"
-    )
+    (root / "aws" / "credentials").write_text(  # static keys: named identities, none opaque
+        "".join(f"[{p}]\naws_access_key_id = AKIA{p.upper()}\naws_secret_access_key = s\n"
+                for p in ("default", *PROFILES))
+    )  # fmt: skip
     docker: dict[str, object] = {
         "auths": {},
         **({"credsStore": "pass"} if case.creds_store else {}),
@@ -155,7 +155,7 @@ def write(root: Path, case: Files, now: datetime) -> dict[str, str]:
     place = str(root / "docker" / "config.json")
     for (profile, region), (life, tampered, stale) in case.entries.items():
         identity = resolve(profile, env)
-        key = account_key(identity.source, identity.fingerprint)
+        key = identity.key
         accounts[key] = ACCOUNT
         lists[key] = freshness.region_list_entry(
             list(REGIONS), now - (timedelta() if case.regions_fresh else timedelta(hours=25))

@@ -158,7 +158,9 @@ def all_regions_twice(sandbox: Any, **second: Any) -> StubbedSessions:
 
     env = {"AWS_CONFIG_FILE": str(sandbox / "aws" / "config")}
     (sandbox / "aws").mkdir(exist_ok=True)
-    (sandbox / "aws" / "config").write_text("[profile prod]\nregion = eu-west-1\n")
+    (sandbox / "aws" / "config").write_text(
+        "[profile prod]\nregion = eu-west-1\naws_access_key_id = AKIDPROD\n"
+    )
     runs = []
     for changes in ({}, second):
         sessions = StubbedSessions(ec2=regions_answer)

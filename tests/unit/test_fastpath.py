@@ -19,9 +19,16 @@ from fastcases import ACCOUNT, Files, argvs, files, utc_now, write
 from hypothesis import HealthCheck, event, given, note, settings
 
 from ecrlogin.cli.app import main
-from ecrlogin.fast.path import answer
+from ecrlogin.fast import path as fast_path
 
 _counter = itertools.count()
+
+
+def answer(argv: list[str], env: dict[str, str], **options: object) -> str | None:
+    """The fast path's answer in a process whose environment is `env`, as the console script's
+    (the identity key covers the process's identity variables)."""
+    with mock.patch.dict(os.environ, env, clear=True):
+        return fast_path.answer(argv, env, **options)  # type: ignore[arg-type]
 
 
 def full_cli(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:

@@ -9,6 +9,7 @@ import pytest
 
 from ecrlogin import state
 from ecrlogin.helper import locate, records
+from ecrlogin.identity.identity import resolve
 from ecrlogin.registry import parse
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -66,7 +67,32 @@ def test_environment_keys_pick_the_entry(sandbox: Path) -> None:
 
 def test_rule_5_yields_when_the_default_identity_is_in_the_account(sandbox: Path) -> None:
     write_profiles(sandbox)
-    default_source = "profile:default"
-    state.remember(sandbox / "state", [], {default_source: "123456789012"})
+    with (sandbox / "aws" / "config").open("a") as config:
+        config.write("[default]\naws_access_key_id = AKIDDEFAULT\n")
+    state.remember(sandbox / "state", [], {resolve(None).key: "123456789012"})
     where = locate.place(parse(HOST), sandbox / "state")
     assert (where.profile, where.rule) == (None, "the default credential chain")
+
+
+def test_an_opaque_source_has_the_entry_of_the_key_it_gives_now(sandbox: Path) -> None:
+    (sandbox / "aws").mkdir(exist_ok=True)
+    (sandbox / "aws" / "config").write_text("[default]\ncredential_process = /bin/true\n")
+    keys = {"A": "AKIDA", "B": "AKIDB", "none": None}
+    where = {
+        name: locate.entry_for(
+            parse(HOST), None, sandbox / "state", credential_key=lambda p, k=k: k
+        )
+        for name, k in keys.items()
+    }
+    assert where["A"].directory != where["B"].directory
+    assert (where["A"].cacheable, where["A"].memo, where["none"].cacheable) == (True, False, False)
+
+
+def test_a_named_source_asks_no_credentials(sandbox: Path) -> None:
+    write_profiles(sandbox)
+
+    def refuse(profile: str | None) -> str:
+        raise AssertionError("credentials resolved for a named identity")
+
+    where = locate.entry_for(parse(HOST), "prod", sandbox / "state", credential_key=refuse)
+    assert (where.cacheable, where.memo) == (True, True)

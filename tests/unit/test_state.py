@@ -87,8 +87,7 @@ def test_remember_then_find_round_trips_a_record(state_dir: Path) -> None:
     assert found.expires_at.tzinfo is not None
     assert loaded.find("profile:dev", HOST) is None
     assert loaded.find("profile:prod", OTHER) is None
-    assert loaded.account_of("profile:prod") == "123456789012"
-    assert loaded.account_of("profile:dev") is None
+    assert loaded.accounts == {"profile:prod": "123456789012"}
 
 
 def test_remember_replaces_the_same_source_and_host_and_keeps_the_rest(state_dir: Path) -> None:
@@ -122,11 +121,7 @@ def test_caller_arns_are_merged_and_survive_forget_and_region_lists(state_dir: P
     state.remember_regions(state_dir, {"k1": {"regions": [], "at": "x"}})
     state.forget(state_dir, {HOST})
     loaded = state.load(state_dir)
-    assert (loaded.caller_of("k1"), loaded.caller_of("k2"), loaded.caller_of("k3")) == (
-        ARN,
-        ARN,
-        None,
-    )
+    assert loaded.callers == {"k1": ARN, "k2": ARN}
 
 
 @pytest.mark.parametrize("callers", [None, ["k1"], {"k1": 7}, "arn"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from ecrhosts import (
     ARN,
     CONFIG,
@@ -22,6 +24,7 @@ from ecrhosts import (
 from ecrlogin import state
 from ecrlogin.flows.model import Settings
 from ecrlogin.flows.status import StatusRow, status
+from ecrlogin.identity.identity import resolve
 from ecrlogin.sinks import dockerconfig
 
 
@@ -69,3 +72,28 @@ def test_status_marks_a_token_expiring_exactly_now_as_expired(dirs: tuple[Path, 
 
 def test_status_of_an_empty_docker_config(sandbox: Path) -> None:
     assert rows(sandbox / "docker", sandbox / "state", NOW) == []
+
+
+@pytest.mark.parametrize(
+    ("keys", "later", "changed"),
+    [
+        ("aws_access_key_id = AKIDPROD\n", {}, False),
+        ("aws_access_key_id = AKIDPROD\n", {"AWS_ROLE_ARN": "arn:aws:iam::2:role/b"}, True),
+        ("credential_process = /bin/true\n", {}, None),  # opaque: unknown without its key
+    ],
+)
+def test_status_says_whether_the_identity_in_effect_is_the_one_that_fetched(
+    sandbox: Path, keys: str, later: dict[str, str], changed: bool | None
+) -> None:
+    (sandbox / "aws").mkdir()
+    (sandbox / "aws" / "config").write_text(f"[profile prod]\n{keys}")
+    environ = {"AWS_CONFIG_FILE": str(sandbox / "aws" / "config")}
+    docker_dir = sandbox / "docker"
+    docker_dir.mkdir()
+    (docker_dir / "config.json").write_text(json.dumps(CONFIG))
+    printed = resolve("prod", environ).fingerprint
+    mine = record(GOOD, CONFIG, NOW + timedelta(hours=11), docker_dir, identity_print=printed)
+    state.remember(sandbox / "state", [mine], {})
+    settings = Settings(docker_dir, sandbox / "state")
+    report = status(settings, clock=lambda: NOW, environ={**environ, **later})
+    assert [r.profile_changed for r in report.rows if r.registry == GOOD] == [changed]
