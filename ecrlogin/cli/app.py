@@ -180,7 +180,12 @@ def json_on_failure(fmt: str, key: str) -> Iterator[None]:
 @docker_config_option
 @profile_option(multiple=True, help="Only registries this profile stored; repeatable.")
 @region_option(multiple=True, help="Only registries in this region; repeatable.")
-@click.option("--check", is_flag=True, help="Exit 1 if a listed registry is expired or expiring.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 1 if a listed registry is expired, expiring or unknown (no record of "
+    "ecrlogin's), or if none is listed.",
+)
 @click.option(
     "--min-ttl",
     type=Duration(),
@@ -206,7 +211,7 @@ def status(
         query = flow.StatusQuery(profile, region, check, min_ttl)
         report = flow.status(Settings.resolve(docker_config), query, clock=utc_now)
     output.print_status(report, fmt=fmt, now=utc_now())
-    return 1 if report.failing else 0
+    return 1 if report.fails_check else 0
 
 
 @cli.command(context_settings=CONTEXT)

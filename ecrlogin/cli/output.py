@@ -131,11 +131,16 @@ def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
     rows = report.rows
     for failing in report.failing:
         error_line(f"{failing}: expired, unknown or expiring within --min-ttl")
+    if report.empty_filter:
+        error_line(f"note: {report.empty_filter}")
+    if report.checked and not rows:
+        error_line("--check: no registry is listed, so there is nothing to vouch for")
     if fmt == "json":
         emit_json({"registries": [status_json(r) for r in rows]})
         return
     if not rows:
-        print("No ECR registries in the Docker config.")
+        if not report.empty_filter:
+            print("No ECR registries in the Docker config.")
         return
     table(
         ["Registry", "Profile", "Identity", "Expires", "Stored in"],

@@ -691,6 +691,7 @@ def test_completion_prints_the_script(shell: str, capsys: pytest.CaptureFixture[
         ("ecrlogin -p pr", {"prod", "prod-eu"}),
         ("ecrlogin status -r eu-we", {"eu-west-1", "eu-west-2", "eu-west-3"}),
         ("ecrlogin --to da", {"daemon"}),
+        ("ecrlogin -r aws", set()),  # not aws-global, aws-cn-global, … (refused as regions)
     ],
 )
 def test_completion_completes_commands_options_profiles_and_regions(
