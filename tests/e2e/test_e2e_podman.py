@@ -116,3 +116,18 @@ def test_the_auth_files_cred_helpers_are_honoured(
     assert password not in path.read_text()
     pull = podman.pull(image)
     assert pull.returncode == 0, describe(pull)
+
+
+def test_with_docker_config_set_podman_pulls_what_the_podman_sink_stored(
+    local_ecr: LocalEcr, client: Client, podman: Podman
+) -> None:
+    """podman 4.x reads $DOCKER_CONFIG/config.json instead of its auth.json (issue 24)."""
+    podman.env["DOCKER_CONFIG"] = str(client.docker_config)
+    (podman.root / "xdg-run" / "containers").mkdir(mode=0o700)
+    client.write_config({})  # podman 4 refuses a missing $DOCKER_CONFIG/config.json
+    before = podman.pull(local_ecr.image(REGION))
+    assert is_auth_error(before), describe(before)
+    login_to_podman(local_ecr, podman)
+    after = podman.pull(local_ecr.image(REGION))
+    assert after.returncode == 0, describe(after)
+    assert local_ecr.host(REGION) in client.config()["auths"]

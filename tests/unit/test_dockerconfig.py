@@ -138,7 +138,7 @@ def test_set_entry_creates_auths() -> None:
 
 def test_remove_entry_removes_the_host_in_every_spelling() -> None:
     spelled = [HOST, f"{HOST}/", f"https://{HOST}", f"https://{HOST}/", f"https://{HOST}/v2/"]
-    config: dict[str, Any] = {"auths": {**dict.fromkeys(spelled, {}), f"http://{HOST}": {}}}
+    config: dict[str, Any] = {"auths": {**{key: {} for key in spelled}, f"http://{HOST}": {}}}
     config["auths"][OTHER] = {}
     assert dockerconfig.remove_entry(config, HOST)
     assert config["auths"] == {OTHER: {}}

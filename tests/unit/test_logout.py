@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ecrhosts import (
     CONFIG,
     ECR_LOGIN,
@@ -16,7 +17,6 @@ from ecrhosts import (
     REWRITTEN,
     UNKNOWN,
 )
-import pytest
 from fakehelper import FakeHelper
 
 from ecrlogin import state
@@ -119,7 +119,8 @@ def test_a_filter_that_selects_nothing_says_so(
     dirs: tuple[Path, Path], caplog: pytest.LogCaptureFixture, request_: LogoutRequest, named: str
 ) -> None:
     assert logout(Settings(*dirs), request_, environ={}) == []
-    assert named in caplog.text and "nothing logged out" in caplog.text
+    assert "nothing logged out: no ECR registry matches " in caplog.text
+    assert named in caplog.text
 
 
 def test_a_region_filter_that_is_no_region_is_refused(dirs: tuple[Path, Path]) -> None:

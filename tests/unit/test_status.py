@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from ecrhosts import (
     ARN,
     CONFIG,
@@ -18,8 +19,6 @@ from ecrhosts import (
     auth,
     record,
 )
-
-import pytest
 
 from ecrlogin import state
 from ecrlogin.errors import UsageError
