@@ -95,10 +95,15 @@ def login(
                 to_given=given("to") is ParameterSource.COMMANDLINE,
             ),
         )
+        nothing = project.nothing_found
         return _render_login(
             options,
-            lambda progress: flow.login(
-                project.request, project.settings, progress=progress, hints=project.hints
+            lambda progress: (
+                flow.nowhere(nothing)
+                if nothing
+                else flow.login(
+                    project.request, project.settings, progress=progress, hints=project.hints
+                )
             ),
         )
 

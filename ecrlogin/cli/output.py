@@ -107,8 +107,8 @@ def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> No
         for note in outcome.notes:
             error_line(f"note: {note}")
     if fmt == "json":
-        emit_json({"results": [result_json(r) for r in outcome.results]})
-    elif not quiet:
+        emit_json({"results": [result_json(r) for r in outcome.results], "error": None})
+    elif not quiet and outcome.results:
         rows = [
             [
                 _registry_label(r),

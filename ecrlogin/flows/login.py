@@ -110,6 +110,11 @@ def login(
     return Outcome((*failures, *ordered), (*notes, *route_notes, *extra))
 
 
+def nowhere(note: str) -> Outcome:
+    """A run that found nothing to log in to (a project or --from without an ECR image)."""
+    return Outcome((), (note,))
+
+
 def _hours(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"

@@ -157,7 +157,7 @@ def test_every_all_regions_option(
         "-a", "210987654321", "--public", "--to", "daemon", "--docker-config", str(sandbox),
         "--min-ttl", "2h", "--force", "--dry-run", "--output", "json", "--quiet", "--verbose",
     )  # fmt: skip
-    assert (code, json.loads(out)) == (0, {"results": []})
+    assert (code, json.loads(out)) == (0, {"results": [], "error": None})
     assert discovered == [
         {
             "profiles": ("a", "b"),
