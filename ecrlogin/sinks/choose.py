@@ -44,13 +44,18 @@ def every_place(
     docker_config: Path, state_dir: Path | None = None, environ: Mapping[str, str] = os.environ
 ) -> list[Sink]:
     """Every place ecrlogin may have stored to: `status` and `logout` cover them all. The
-    podman auth file only when it exists: a run never creates it for a look."""
+    podman auth file only when it exists (a run never creates it for a look) and is not the
+    Docker config itself (podman 4 with DOCKER_CONFIG set: the docker sink covers it)."""
+    from ecrlogin.sinks.podman import PodmanSink, auth_file
+
     places = [
         open_sink(to, docker_config, state_dir=state_dir, environ=environ)
         for to in ("docker", "helper")
     ]
-    podman = open_sink("podman", docker_config, environ=environ)
-    return [*places, podman] if Path(podman.place).exists() else places
+    # podman's own file, without asking podman's version: its config.json case is docker's
+    podman = PodmanSink(auth_file(environ, podman_major=lambda environ: None))
+    covered = Path(podman.place).exists() and podman.place != places[0].place
+    return [*places, podman] if covered else places
 
 
 def _state_dir(given: Path | None, environ: Mapping[str, str]) -> Path:

@@ -1,6 +1,8 @@
 """`--to podman`: store as `podman login` would, in the containers auth file.
 
-Which file, as podman 4.3 (containers/image) decides when writing: `$REGISTRY_AUTH_FILE`; else
+Which file, as the installed podman decides: `$REGISTRY_AUTH_FILE`; else, while `DOCKER_CONFIG`
+is set and the installed podman is 4.x or older, `$DOCKER_CONFIG/config.json` (podman 4 takes it
+as its auth file *instead of* the others, and refuses to pull when it is missing); else
 `$XDG_RUNTIME_DIR/containers/auth.json` (the directory must exist); else, for root on Linux,
 `/run/containers/0/auth.json`; else `~/.config/containers/auth.json` (`$XDG_CONFIG_HOME`), which
 podman always reads too. The file's own `credHelpers[host]` are honoured; its `credsStore` is
@@ -14,7 +16,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +30,42 @@ from ecrlogin.sinks.base import Credential, Held, Stored
 STORED_IN = "auth.json"
 
 
+PodmanMajor = Callable[[Mapping[str, str]], int | None]
+
+
+def installed_major(environ: Mapping[str, str]) -> int | None:
+    """The major version of the podman on PATH (`podman --version`, ~45 ms), None without one."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("podman", path=environ.get("PATH"))
+    if program is None:
+        return None
+    try:
+        said = subprocess.run(
+            [program, "--version"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    version = said.strip().rsplit(" ", 1)[-1]  # "podman version 4.3.1"
+    major = version.split(".", 1)[0]
+    return int(major) if major.isdigit() else None
+
+
 def auth_file(
-    environ: Mapping[str, str] = os.environ, *, uid: int | None = None, platform: str = sys.platform
+    environ: Mapping[str, str] = os.environ,
+    *,
+    uid: int | None = None,
+    platform: str = sys.platform,
+    podman_major: PodmanMajor = installed_major,
 ) -> Path:
-    """The auth file `podman login` would write, for this environment."""
+    """The auth file the installed podman reads (and `podman login` writes), for this
+    environment. `podman_major` is asked only while DOCKER_CONFIG is set."""
     if environ.get("REGISTRY_AUTH_FILE"):
         return Path(environ["REGISTRY_AUTH_FILE"]).expanduser()
+    docker_config = environ.get("DOCKER_CONFIG")
+    if docker_config and (podman_major(environ) or 5) < 5:
+        return Path(docker_config).expanduser() / "config.json"
     home = Path(environ.get("HOME") or os.path.expanduser("~"))
     if platform != "linux":
         return home / ".config" / "containers" / "auth.json"
