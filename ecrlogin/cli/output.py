@@ -259,7 +259,17 @@ def table(
         grid.add_row(*(Text(row[i]) for i in keep), style=style)
     # A registry host is never broken: where even two columns do not fit, the line gets longer
     # and the terminal wraps it, rather than rich folding the name.
-    _console(out, max(width, needed)).print(grid)
+    console = _console(out, max(width, needed))
+    with console.capture() as captured:
+        console.print(grid)
+    out.write("".join(_unpadded(line) for line in captured.get().splitlines(keepends=True)))
+
+
+def _unpadded(line: str) -> str:
+    """A table line without rich's padding at its end (before any closing colour codes)."""
+    import re
+
+    return re.sub(r" +((?:\x1b\[[0-9;]*m)*)(\n?)$", r"\1\2", line)
 
 
 @contextmanager

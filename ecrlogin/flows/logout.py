@@ -42,7 +42,7 @@ def logout(
         raise UsageError("name the registries to log out of, or pass --all, -p or -r")
     named = [registry.parse(ref).host for ref in request.references]
     for region in request.regions:
-        registry.check_region(region)  # `-r nowhere`: exit 2, naming it
+        registry.check_typed_region(region)  # `-r nowhere`: exit 2, naming it
     known = state.load(settings.state_dir)
     removals: dict[str, Removal] = {}
     for sink in every_place(settings.docker_config, settings.state_dir, environ):

@@ -54,7 +54,7 @@ def status(
     environ: Mapping[str, str] = os.environ,
 ) -> StatusReport:
     for region in query.regions:
-        registry.check_region(region)  # `-r nowhere`: exit 2, naming it
+        registry.check_typed_region(region)  # `-r nowhere`: exit 2, naming it
     now = clock()
     known = state.load(settings.state_dir)
     rows = []

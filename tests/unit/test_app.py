@@ -708,3 +708,22 @@ def test_completion_completes_commands_options_profiles_and_regions(
     )
     offered = {line.split(",", 1)[1] for line in done.stdout.splitlines() if "," in line}
     assert offered == expected, done.stderr
+
+
+@pytest.mark.parametrize("args", [("-p", ""), ("status", "-p", ""), ("logout", "-p", "")])
+def test_an_empty_profile_name_is_refused(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "an empty profile name" in err
+
+
+@pytest.mark.parametrize(("args", "usage"), [((), "COMMAND"), (("status",), "ecrlogin status")])
+def test_help_as_a_word_shows_the_help(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], usage: str
+) -> None:
+    code, out, _ = run(capsys, "help", *args)
+    assert code == 0
+    assert out.startswith("Usage: ecrlogin")
+    assert usage in out.splitlines()[0]
