@@ -87,7 +87,8 @@ def test_a_project_without_an_ecr_image_logs_in_nowhere(
     run = client.ecrlogin(*args, "-o", "json", cwd=project)
     assert (run.returncode, json.loads(run.stdout)) == (0, {"results": [], "error": None})
     (note,) = run.stderr.splitlines()
-    assert "no ECR image" in note and (args[-1] if args else ".ecrlogin.toml") in note
+    assert "no ECR image" in note
+    assert (args[-1] if args else ".ecrlogin.toml") in note
     assert client.config().get("auths", {}) == {}, describe(run)
 
 
@@ -112,7 +113,8 @@ def test_every_spelling_docker_matches_is_listed_and_logged_out(
     assert list(status_rows(client)) == [host]
 
     out = client.ecrlogin("logout", *(arg.format(host=host) for arg in logout))
-    assert out.returncode == 0 and "logged out" in out.stdout, describe(out)
+    assert out.returncode == 0, describe(out)
+    assert "logged out" in out.stdout
     assert client.config().get("auths") == {}
     client.docker("rmi", "--force", image)
     pull = client.pull(image)
@@ -124,6 +126,7 @@ def test_completion_of_regions_offers_region_names_only(client: Client) -> None:
     client.env.update(env)
     done = client.ecrlogin()
     offered = [line.split(",", 1)[1] for line in done.stdout.splitlines()]
-    assert "eu-west-1" in offered and "aws-global" not in offered, describe(done)
+    assert "eu-west-1" in offered, describe(done)
+    assert "aws-global" not in offered
     for name in offered:
         assert registry.check_region(name) == name
