@@ -107,7 +107,10 @@ def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> No
         for note in outcome.notes:
             error_line(f"note: {note}")
     if fmt == "json":
-        emit_json({"results": [result_json(r) for r in outcome.results], "error": None})
+        document: dict[str, Any] = {"results": [result_json(r) for r in outcome.results]}
+        if not outcome.results:
+            document["error"] = None  # a run that logged in nowhere, as a failed one says it
+        emit_json(document)
     elif not quiet and outcome.results:
         rows = [
             [
