@@ -138,3 +138,15 @@ def test_completion_of_regions_offers_region_names_only(client: Client) -> None:
     assert "aws-global" not in offered
     for name in offered:
         assert registry.check_region(name) == name
+
+
+def test_an_empty_profile_and_help_are_not_logins_even_when_cached(
+    local_ecr: LocalEcr, client: Client
+) -> None:
+    assert client.ecrlogin("-q", "-r", REGION).returncode == 0
+    empty = client.ecrlogin("-p", "", "-r", REGION)
+    assert empty.returncode == 2, describe(empty)
+    assert "an empty profile name" in empty.stderr
+    shown = client.ecrlogin("help")
+    assert shown.returncode == 0, describe(shown)
+    assert shown.stdout.startswith("Usage: ecrlogin")
