@@ -86,6 +86,9 @@ def auth_file(
 @dataclass(frozen=True)
 class PodmanSink:
     path: Path  # `auth_file(environ)` unless given (`--authfile`)
+    # podman 4 with DOCKER_CONFIG set: the file is docker's config.json, so entries are
+    # fingerprinted as docker's are (status and the docker sink then see ecrlogin's record)
+    docker_file: bool = False
 
     @property
     def place(self) -> str:
@@ -93,14 +96,17 @@ class PodmanSink:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> PodmanSink:
-        return cls(auth_file(environ))
+        path = auth_file(environ)
+        docker = environ.get("DOCKER_CONFIG")
+        in_docker = bool(docker) and not environ.get("REGISTRY_AUTH_FILE")
+        return cls(path, in_docker and path == Path(str(docker)).expanduser() / "config.json")
 
     def store(self, credentials: Sequence[Credential]) -> dict[str, Stored]:
         outcome: dict[str, Stored] = {}
         with self._editing() as config:
             for credential in credentials:
                 host = credential.registry.host
-                outcome[host] = _store_one(config, host, credential.password)
+                outcome[host] = _store_one(config, host, credential.password, self.docker_file)
         return outcome
 
     def erase(self, hosts: Sequence[str]) -> dict[str, Stored]:
@@ -121,7 +127,7 @@ class PodmanSink:
     def held(self) -> dict[str, Held]:
         config = dockerconfig.load(self.path.parent, self.path.name)
         return {
-            host: Held(host, STORED_IN, fingerprint(config, host))
+            host: Held(host, STORED_IN, _print(config, host, self.docker_file))
             for host in dockerconfig.hosts(config)
             if registry.is_ecr_host(host)
         }
@@ -136,16 +142,22 @@ def _helper(config: Mapping[str, Any], host: str) -> str | None:
     return helper or None
 
 
-def _store_one(config: dict[str, Any], host: str, password: str) -> Stored:
+def _store_one(config: dict[str, Any], host: str, password: str, docker_file: bool) -> Stored:
     helper = _helper(config, host)
     try:
         if helper:
             credstore.store_secret(helper, host, password)
+            if docker_file:
+                dockerconfig.set_entry(config, host, {})  # as docker leaves it
         else:
             dockerconfig.set_entry(config, host, {"auth": dockerconfig.encode_auth(password)})
     except EcrLoginError as error:
         return Stored(host, STORED_IN, error=error)
-    return Stored(host, STORED_IN, fingerprint=fingerprint(config, host))
+    return Stored(host, STORED_IN, fingerprint=_print(config, host, docker_file))
+
+
+def _print(config: Mapping[str, Any], host: str, docker_file: bool) -> str | None:
+    return dockerconfig.fingerprint(config, host) if docker_file else fingerprint(config, host)
 
 
 def fingerprint(config: Mapping[str, Any], host: str) -> str:

@@ -130,4 +130,10 @@ def test_with_docker_config_set_podman_pulls_what_the_podman_sink_stored(
     login_to_podman(local_ecr, podman)
     after = podman.pull(local_ecr.image(REGION))
     assert after.returncode == 0, describe(after)
-    assert local_ecr.host(REGION) in client.config()["auths"]
+    host = local_ecr.host(REGION)
+    assert host in client.config()["auths"]
+    status = ecrlogin("status", "-o", "json", env=podman.env)
+    (row,) = json.loads(status.stdout)["registries"]
+    assert (row["registry"], row["expired"]) == (host, False), describe(status)  # the record
+    again = ecrlogin("--to", "podman", "-r", REGION, "-o", "json", env=podman.env)
+    assert json.loads(again.stdout)["results"][0]["status"] == "cached", describe(again)

@@ -120,3 +120,23 @@ def test_symlinked_file_stays_a_link(tmp_path: Path) -> None:
     PodmanSink(link).store([Credential(parse(HOST), PASSWORD, None, None)])
     assert link.is_symlink()
     assert HOST in read(real)["auths"]
+
+
+def test_in_dockers_config_entries_are_fingerprinted_as_docker_does(tmp_path: Path) -> None:
+    from ecrlogin.sinks.docker import DockerConfigSink
+
+    sink = PodmanSink(tmp_path / "config.json", docker_file=True)
+    stored = sink.store([Credential(parse(HOST), PASSWORD, None, None)])
+    docker_view = DockerConfigSink(tmp_path).held()[HOST].fingerprint
+    assert stored[HOST].fingerprint == sink.held()[HOST].fingerprint == docker_view
+
+
+def test_from_environment_knows_when_the_file_is_dockers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = tmp_path / "bin" / "podman"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\necho 'podman version 4.3.1'\n")
+    program.chmod(0o755)
+    environ = {"PATH": str(program.parent), "HOME": str(tmp_path), "DOCKER_CONFIG": "/dc"}
+    assert PodmanSink.from_environment(environ) == PodmanSink(Path("/dc/config.json"), True)
