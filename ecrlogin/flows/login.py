@@ -11,11 +11,12 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.flows import routes, tokens
-from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.deliver import Delivered, account_key, deliver, save_state
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
 from ecrlogin.flows.onehost import Candidate, left_out
@@ -26,6 +27,9 @@ from ecrlogin.identity.identity import Identity
 from ecrlogin.identity.routing import Hints
 from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import open_sink
+
+if TYPE_CHECKING:
+    from ecrlogin.flows.signin import Prompt
 
 Clock = Callable[[], datetime]
 TOKEN_LIFE = timedelta(hours=12)  # what GetAuthorizationToken grants
@@ -50,14 +54,75 @@ def login(
     notes: Sequence[str] = (),
     hints: Hints | None = None,
     known: state.State | None = None,
+    prompt: Prompt | str | None = "terminal",
 ) -> Outcome:
     """Log in to every target of `request`.
 
     `regions_of(profile)` gives the regions of the profile's own registry (all-regions passes
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row. `known`: the state,
-    when the caller has read it already (all-regions).
+    when the caller has read it already (all-regions). `prompt`: how to offer an SSO sign-in
+    (`flows/signin.py`; "terminal": the real one; never with --no-input or --dry-run).
     """
+    runs: list[Request] = []
+
+    def once(asked: Request) -> Outcome:
+        runs.append(asked)
+        if len(runs) > 1:
+            forget(calls)
+        return _login(
+            asked,
+            settings,
+            regions_of=regions_of,
+            calls=calls,
+            daemon_client=daemon_client,
+            clock=clock,
+            environ=environ,
+            progress=progress,
+            notes=notes,
+            hints=hints,
+            known=known if len(runs) == 1 else None,  # after a sign-in: read it again
+        )
+
+    return with_sign_in(once, request, prompt, settings, progress)
+
+
+def with_sign_in(
+    once: Callable[[Request], Outcome],
+    request: Request,
+    prompt: Prompt | str | None,
+    settings: Settings,
+    progress: tokens.Progress | None,
+) -> Outcome:
+    """`once(request)`, and where it failed for want of an SSO session, `flows/signin.py`'s
+    question (imported only then: the cached path never needs it)."""
+    outcome = once(request)
+    if settings.no_input or settings.dry_run or prompt is None or not outcome.failed:
+        return outcome
+    from ecrlogin.flows import signin
+
+    def pause() -> None:
+        if progress:
+            progress(0, 0)  # put the bar away: a question is coming
+
+    asking = signin.TERMINAL if isinstance(prompt, str) else prompt
+    return signin.with_sign_in(once, request, prompt=asking, pause=pause, first=outcome)
+
+
+def _login(
+    request: Request,
+    settings: Settings,
+    *,
+    regions_of: RegionsOf | None,
+    calls: object,
+    daemon_client: Callable[[], object] | None,
+    clock: Clock,
+    environ: Mapping[str, str],
+    progress: tokens.Progress | None,
+    notes: Sequence[str],
+    hints: Hints | None,
+    known: state.State | None,
+) -> Outcome:
     sink = open_sink(
         settings.to,
         settings.docker_config,
@@ -74,20 +139,8 @@ def login(
         settings.state_dir,
     )
     with LazyCalls(calls, state_dir=settings.state_dir) as aws:
-        identities, failures = routes.identities(request, environ, check_files=settings.dry_run)
-        find_regions = regions_of or own_regions(request, aws, environ, dry_run=settings.dry_run)
-        regions: dict[Identity, Sequence[str]] = {}
-        for identity in identities:
-            try:
-                regions[identity] = find_regions(identity.profile)
-            except EcrLoginError as error:
-                failures.append(Result("", identity.shown, "failed", failure=error))
-        targets, route_notes = routes.route(
-            plan(request, list(regions), regions.__getitem__),
-            request,
-            known,
-            environ,
-            routes.with_records(hints, settings.state_dir),
+        targets, failures, route_notes = targets_of(
+            request, settings, aws, environ, known=known, hints=hints, regions_of=regions_of
         )
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
@@ -117,6 +170,36 @@ def login(
 def nowhere(note: str) -> Outcome:
     """A run that found nothing to log in to (a project or --from without an ECR image)."""
     return Outcome((), (note,))
+
+
+def targets_of(
+    request: Request,
+    settings: Settings,
+    aws: LazyCalls,
+    environ: Mapping[str, str],
+    *,
+    known: state.State,
+    hints: Hints | None = None,
+    regions_of: RegionsOf | None = None,
+) -> tuple[list[Target], list[Result], list[str]]:
+    """The run's targets, each with the profile that opens it; the profiles that failed before
+    any target (no region, unknown profile), and the routing's notes."""
+    identities, failures = routes.identities(request, environ, check_files=settings.dry_run)
+    find_regions = regions_of or own_regions(request, aws, environ, dry_run=settings.dry_run)
+    regions: dict[Identity, Sequence[str]] = {}
+    for identity in identities:
+        try:
+            regions[identity] = find_regions(identity.profile)
+        except EcrLoginError as error:
+            failures.append(Result("", identity.shown, "failed", failure=error))
+    targets, notes = routes.route(
+        plan(request, list(regions), regions.__getitem__),
+        request,
+        known,
+        environ,
+        routes.with_records(hints, settings.state_dir),
+    )
+    return targets, failures, notes
 
 
 def _hours(span: timedelta) -> str:

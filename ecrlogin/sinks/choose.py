@@ -37,6 +37,10 @@ def open_sink(
         from ecrlogin.sinks.podman import PodmanSink
 
         return PodmanSink.from_environment(environ)
+    if to == "helm":
+        from ecrlogin.sinks.helm import HelmSink
+
+        return HelmSink.from_environment(environ)
     return docker
 
 
@@ -44,8 +48,9 @@ def every_place(
     docker_config: Path, state_dir: Path | None = None, environ: Mapping[str, str] = os.environ
 ) -> list[Sink]:
     """Every place ecrlogin may have stored to: `status` and `logout` cover them all. The
-    podman auth file only when it exists (a run never creates it for a look) and is not the
-    Docker config itself (podman 4 with DOCKER_CONFIG set: the docker sink covers it)."""
+    podman auth file and helm's registry config only when they exist (a run never creates
+    them for a look), and podman's not when it is the Docker config itself (podman 4 with
+    DOCKER_CONFIG set: the docker sink covers it)."""
     from ecrlogin.sinks.podman import PodmanSink, auth_file
 
     places = [
@@ -54,8 +59,9 @@ def every_place(
     ]
     # podman's own file, without asking podman's version: its config.json case is docker's
     podman = PodmanSink(auth_file(environ, podman_major=lambda environ: None))
-    covered = Path(podman.place).exists() and podman.place != places[0].place
-    return [*places, podman] if covered else places
+    others = [podman, open_sink("helm", docker_config, environ=environ)]
+    shown = [s for s in others if Path(s.place).exists() and s.place != places[0].place]
+    return [*places, *shown]
 
 
 def _state_dir(given: Path | None, environ: Mapping[str, str]) -> Path:

@@ -14,9 +14,11 @@ from awsfakes import ACCOUNT, EXPIRES, NOW, ClientError, NoCalls, StubbedSession
 
 from ecrlogin import registry, state
 from ecrlogin.aws.calls import AwsCalls
+from ecrlogin.aws.errors import SsoSessionError
+from ecrlogin.aws.sso import SsoSession
 from ecrlogin.cli import output
 from ecrlogin.errors import ConfigFileError, DaemonError
-from ecrlogin.flows import deliver, login
+from ecrlogin.flows import deliver, login, signin
 from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Request
 from ecrlogin.identity.identity import resolve
@@ -347,3 +349,34 @@ def test_the_caller_is_remembered_per_profile_definition_even_with_force(
     (said,) = [r.message for r in caplog.records if "no sts:GetCallerIdentity" in r.message]
     assert said.startswith(f"prod: caller {result.identity}, remembered in ecrlogin's state")
     assert state.load(sandbox / "state").records[0].identity == result.identity  # for `status`
+
+
+def sso_expired_until(signed: list[str | None]) -> StubbedSessions:
+    """Profile prod fails for want of an SSO session until `signed` holds it."""
+
+    def answer(make: Any) -> Any:
+        def call(profile: str | None, region: str, service: str) -> Any:
+            if profile not in signed:
+                raise SsoSessionError(profile)
+            return make(profile, region, service)
+
+        return call
+
+    plain = StubbedSessions()
+    return StubbedSessions(ecr=answer(plain.answers["ecr"]), sts=answer(plain.answers["sts"]))
+
+
+@pytest.mark.parametrize(
+    ("settings_changes", "asked", "status"),
+    [({}, 1, "ok"), ({"no_input": True}, 0, "failed"), ({"dry_run": True}, 0, "failed")],
+)
+def test_an_expired_sso_session_is_offered_a_sign_in_then_run_again(
+    sandbox: Path, settings_changes: dict[str, Any], asked: int, status: str
+) -> None:
+    signed: list[str | None] = []
+    questions: list[str] = []
+    session = SsoSession("corp", "https://corp.example/start", "eu-west-1")
+    prompt = signin.Prompt(lambda q: questions.append(q) is None, lambda p: session, signed.append)
+    outcome = run(sandbox, EU, sso_expired_until(signed), prompt=prompt, settings=settings_changes)
+    assert len(questions) == asked
+    assert [r.status for r in outcome.results] == [status]
