@@ -229,10 +229,12 @@ def remember(
     accounts: Mapping[str, str],
     callers: Mapping[str, str] | None = None,
 ) -> None:
-    """Add or replace records (same source and host), own-account facts and caller ARNs."""
+    """Add or replace records, own-account facts and caller ARNs. A record replaces every
+    record of its host in its place, whoever stored them: the place holds one token per host,
+    and the state names the profile whose token it is."""
     with _editing(directory) as state:
-        replaced = {(r.source, r.host, r.place) for r in records}
-        kept = [r for r in state.records if (r.source, r.host, r.place) not in replaced]
+        replaced = {(r.host, r.place) for r in records}
+        kept = [r for r in state.records if (r.host, r.place) not in replaced]
         merged = {**(state.accounts or {}), **accounts}
         arns = {**(state.callers or {}), **(callers or {})}
         _save(directory, State((*kept, *records), merged, state.regions, arns))

@@ -89,10 +89,15 @@ def login(
                 to_given=given("to") is ParameterSource.COMMANDLINE,
             ),
         )
+        nothing = project.nothing_found
         return _render_login(
             options,
-            lambda progress: flow.login(
-                project.request, project.settings, progress=progress, hints=project.hints
+            lambda progress: (
+                flow.nowhere(nothing)
+                if nothing
+                else flow.login(
+                    project.request, project.settings, progress=progress, hints=project.hints
+                )
             ),
         )
 
@@ -260,7 +265,12 @@ def kubelet_credential_provider() -> int:
 @docker_config_option
 @profile_option(multiple=True, help="Only registries this profile stored; repeatable.")
 @region_option(multiple=True, help="Only registries in this region; repeatable.")
-@click.option("--check", is_flag=True, help="Exit 1 if a listed registry is expired or expiring.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 1 if a listed registry is expired, expiring or unknown (no record of "
+    "ecrlogin's), or if none is listed.",
+)
 @click.option(
     "--min-ttl",
     type=Duration(),
@@ -286,7 +296,7 @@ def status(
         query = flow.StatusQuery(profile, region, check, min_ttl)
         report = flow.status(Settings.resolve(docker_config), query, clock=utc_now)
     output.print_status(report, fmt=fmt, now=utc_now())
-    return 1 if report.failing else 0
+    return 1 if report.fails_check else 0
 
 
 @cli.command(context_settings=CONTEXT)

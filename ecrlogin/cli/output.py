@@ -109,8 +109,11 @@ def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> No
         for note in outcome.notes:
             error_line(f"note: {note}")
     if fmt == "json":
-        emit_json({"results": [result_json(r) for r in outcome.results]})
-    elif not quiet:
+        document: dict[str, Any] = {"results": [result_json(r) for r in outcome.results]}
+        if not outcome.results:
+            document["error"] = None  # a run that logged in nowhere, as a failed one says it
+        emit_json(document)
+    elif not quiet and outcome.results:
         rows = [
             [
                 _registry_label(r),
@@ -133,11 +136,16 @@ def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
     rows = report.rows
     for failing in report.failing:
         error_line(f"{failing}: expired, unknown or expiring within --min-ttl")
+    if report.empty_filter:
+        error_line(f"note: {report.empty_filter}")
+    if report.checked and not rows:
+        error_line("--check: no registry is listed, so there is nothing to vouch for")
     if fmt == "json":
         emit_json({"registries": [status_json(r) for r in rows]})
         return
     if not rows:
-        print("No ECR registries in the Docker config.")
+        if not report.empty_filter:
+            print("No ECR registries in the Docker config.")
         return
     table(
         ["Registry", "Profile", "Identity", "Expires", "Stored in"],
@@ -276,7 +284,17 @@ def table(
         grid.add_row(*(Text(row[i]) for i in keep), style=style)
     # A registry host is never broken: where even two columns do not fit, the line gets longer
     # and the terminal wraps it, rather than rich folding the name.
-    _console(out, max(width, needed)).print(grid)
+    console = _console(out, max(width, needed))
+    with console.capture() as captured:
+        console.print(grid)
+    out.write("".join(_unpadded(line) for line in captured.get().splitlines(keepends=True)))
+
+
+def _unpadded(line: str) -> str:
+    """A table line without rich's padding at its end (before any closing colour codes)."""
+    import re
+
+    return re.sub(r" +((?:\x1b\[[0-9;]*m)*)(\n?)$", r"\1\2", line)
 
 
 @contextmanager

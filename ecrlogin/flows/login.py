@@ -19,6 +19,7 @@ from ecrlogin.flows import routes, tokens
 from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.deliver import Delivered, deliver, save_state
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
+from ecrlogin.flows.onehost import Candidate, left_out
 from ecrlogin.flows.targets import Target, plan
 from ecrlogin.freshness import still_valid
 from ecrlogin.identity import profiles
@@ -151,18 +152,26 @@ def _login(
             if pending
             else ([], {})
         )
+        dropped, host_notes = left_out(_candidates(targets, decided, fetched, known))
+        decided = {t: r for t, r in decided.items() if t not in dropped}
+        fetched = [f for f in fetched if f.target not in dropped]
         delivered = deliver(fetched, sink) if fetched else Delivered({}, (), {})
     save_state(settings.state_dir, delivered)
     if delivered.records:
         log.debug("wrote %s and ecrlogin's state in %s", sink.place, settings.state_dir)
     results = {**decided, **failed, **delivered.results}
-    ordered = _one_per_host([results[t] for t in targets])
+    ordered = _one_per_host([results[t] for t in targets if t not in dropped])
     extra = []
     if settings.min_ttl > TOKEN_LIFE:
         extra.append(
             f"ECR tokens last 12h: --min-ttl {_hours(settings.min_ttl)} fetches on every run"
         )
-    return Outcome((*failures, *ordered), (*notes, *route_notes, *extra))
+    return Outcome((*failures, *ordered), (*notes, *route_notes, *host_notes, *extra))
+
+
+def nowhere(note: str) -> Outcome:
+    """A run that found nothing to log in to (a project or --from without an ECR image)."""
+    return Outcome((), (note,))
 
 
 def targets_of(
@@ -240,6 +249,23 @@ def decide(
         elif settings.dry_run:
             decided[target] = tokens.result_for(target, "planned", reg)
     return decided
+
+
+def _candidates(
+    targets: Sequence[Target],
+    decided: Mapping[Target, Result],
+    fetched: Sequence[tokens.Fetched],
+    known: state.State,
+) -> list[Candidate]:
+    """Every target of the run that stores (or keeps) a token, in the run's order (`-p`)."""
+    found = {
+        t: Candidate(t, r.registry.host, r.registry.account, known.account_of(t.identity))
+        for t, r in decided.items()
+        if r.registry is not None
+    }
+    for f in fetched:
+        found[f.target] = Candidate(f.target, f.registry.host, f.registry.account, f.account)
+    return [found[t] for t in targets if t in found]
 
 
 def remembered_caller(known: state.State) -> tokens.Remembered:

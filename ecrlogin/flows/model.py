@@ -83,7 +83,7 @@ class Request:
 
         return cls(
             profiles,
-            tuple(registry.check_region(region) for region in regions),
+            tuple(registry.check_typed_region(region) for region in regions),
             tuple(registry.check_account(account) for account in accounts),
             public,
             tuple(registry.parse(reference) for reference in references),

@@ -185,6 +185,9 @@ def write(root: Path, case: Files, now: datetime) -> dict[str, str]:
         (root / ".ecrlogin.toml").write_text(case.project)
     (root / "docker").mkdir()
     (root / "docker" / "config.json").write_text(json.dumps(docker))
+    # one record per host and place (the first profile's), as ecrlogin's state now keeps them:
+    # it names the profile whose token the config holds (issue 24)
+    records = list({(r.host, r.place): r for r in reversed(records)}.values())
     state.remember(root / "state", records, accounts)
     if lists:
         state.remember_regions(root / "state", lists)

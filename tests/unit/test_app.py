@@ -157,7 +157,7 @@ def test_every_all_regions_option(
         "-a", "210987654321", "--public", "--to", "daemon", "--docker-config", str(sandbox),
         "--min-ttl", "2h", "--force", "--dry-run", "--output", "json", "--quiet", "--verbose",
     )  # fmt: skip
-    assert (code, json.loads(out)) == (0, {"results": []})
+    assert (code, json.loads(out)) == (0, {"results": [], "error": None})
     assert discovered == [
         {
             "profiles": ("a", "b"),
@@ -691,6 +691,7 @@ def test_completion_prints_the_script(shell: str, capsys: pytest.CaptureFixture[
         ("ecrlogin -p pr", {"prod", "prod-eu"}),
         ("ecrlogin status -r eu-we", {"eu-west-1", "eu-west-2", "eu-west-3"}),
         ("ecrlogin --to da", {"daemon"}),
+        ("ecrlogin -r aws", set()),  # not aws-global, aws-cn-global, … (refused as regions)
     ],
 )
 def test_completion_completes_commands_options_profiles_and_regions(
@@ -707,6 +708,25 @@ def test_completion_completes_commands_options_profiles_and_regions(
     )
     offered = {line.split(",", 1)[1] for line in done.stdout.splitlines() if "," in line}
     assert offered == expected, done.stderr
+
+
+@pytest.mark.parametrize("args", [("-p", ""), ("status", "-p", ""), ("logout", "-p", "")])
+def test_an_empty_profile_name_is_refused(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "an empty profile name" in err
+
+
+@pytest.mark.parametrize(("args", "usage"), [((), "COMMAND"), (("status",), "ecrlogin status")])
+def test_help_as_a_word_shows_the_help(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], usage: str
+) -> None:
+    code, out, _ = run(capsys, "help", *args)
+    assert code == 0
+    assert out.startswith("Usage: ecrlogin")
+    assert usage in out.splitlines()[0]
 
 
 @pytest.mark.parametrize("command", [["-r", "eu-west-1"], ["all-regions", "-q"]])

@@ -20,7 +20,7 @@ def client_error(code: str, message: str = "boom", status: int = 400) -> bx.Clie
 
 
 def explain(error: BaseException, profile: str | None = "prod") -> EcrLoginError:
-    return translate(error, profile=profile, region="eu-west-1", action=ACTION)
+    return translate(error, profile=profile, region="eu-west-1", action=ACTION, environ={})
 
 
 URL = "https://api.ecr.eu-west-1.amazonaws.com/"
@@ -49,7 +49,19 @@ URL = "https://api.ecr.eu-west-1.amazonaws.com/"
         (client_error("ThrottlingException"), "throttled", "retry"),
         (client_error("ExpiredToken"), "have expired", "ecrlogin sso login -p prod"),
         (client_error("ExpiredTokenException"), "have expired", "refresh"),
-        (bx.EndpointConnectionError(endpoint_url=URL), "unreachable", "AWS_ENDPOINT_URL"),
+        (bx.EndpointConnectionError(endpoint_url=URL), "unreachable", "network"),
+        (
+            bx.CredentialRetrievalError(provider="custom-process", error_msg=""),
+            "its credential_process failed and printed nothing",
+            "credential_process command by hand",
+        ),
+        (
+            bx.InvalidConfigError(
+                error_msg='The source_profile "base" referenced in the profile "x" does not exist.'
+            ),
+            'The source_profile "base" referenced in the profile "x" does not exist',
+            "fix source_profile",
+        ),
         (bx.ConnectTimeoutError(endpoint_url=URL), "unreachable", "network"),
         (bx.ReadTimeoutError(endpoint_url=URL), "unreachable", "network"),
     ],
@@ -118,3 +130,22 @@ def test_other_botocore_errors_keep_their_text() -> None:
     assert isinstance(found, AwsError)
     assert found.message.startswith("eu-west-1: ")
     assert "nowhere" in found.message
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        (
+            {"AWS_ENDPOINT_URL_ECR": "http://127.0.0.1:9"},
+            "AWS_ENDPOINT_URL_ECR (http://127.0.0.1:9)",
+        ),
+        ({"AWS_ENDPOINT_URL": "http://127.0.0.1:8"}, "AWS_ENDPOINT_URL (http://127.0.0.1:8)"),
+        ({"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:7"}, "proxy settings;"),  # not the ECR call's
+    ],
+)
+def test_an_unreachable_endpoint_names_the_variable_actually_set(
+    environ: dict[str, str], named: str
+) -> None:
+    error = bx.EndpointConnectionError(endpoint_url=URL)
+    found = translate(error, profile=None, region="eu-west-1", action=ACTION, environ=environ)
+    assert named in found.one_line() + ";"

@@ -90,16 +90,17 @@ def test_remember_then_find_round_trips_a_record(state_dir: Path) -> None:
     assert loaded.accounts == {"profile:prod": "123456789012"}
 
 
-def test_remember_replaces_the_same_source_and_host_and_keeps_the_rest(state_dir: Path) -> None:
-    state.remember(state_dir, [record(), record(OTHER), record(source="profile:dev")], {})
+def test_remember_replaces_every_record_of_the_host_in_that_place(state_dir: Path) -> None:
+    elsewhere = record(source="profile:dev", place="/podman/auth.json")
+    state.remember(state_dir, [record(source="profile:dev"), record(OTHER), elsewhere], {})
     newer = record(expires_at=EXPIRES + timedelta(hours=12), fingerprint="fedcba9876543210")
     state.remember(state_dir, [newer], {})
     loaded = state.load(state_dir)
     assert len(loaded.records) == 3
     assert loaded.find("profile:prod", HOST) == newer
     assert loaded.find("profile:prod", OTHER) == record(OTHER)
-    assert loaded.find("profile:dev", HOST) == record(source="profile:dev")
-    assert sorted(r.source for r in loaded.for_host(HOST)) == ["profile:dev", "profile:prod"]
+    assert loaded.find("profile:dev", HOST) is None  # the place holds prod's token now
+    assert loaded.find("profile:dev", HOST, "/podman/auth.json") == elsewhere
 
 
 def test_remember_merges_accounts(state_dir: Path) -> None:

@@ -22,8 +22,9 @@ from ecrhosts import (
 )
 
 from ecrlogin import state
+from ecrlogin.errors import UsageError
 from ecrlogin.flows.model import Settings
-from ecrlogin.flows.status import StatusRow, status
+from ecrlogin.flows.status import StatusQuery, StatusRow, status
 from ecrlogin.identity.identity import resolve
 from ecrlogin.sinks import dockerconfig
 
@@ -33,15 +34,20 @@ def rows(docker_dir: Path, state_dir: Path, now: datetime) -> list[StatusRow]:
 
 
 def test_status_lists_only_ecr_hosts_with_what_ecrlogin_knows(dirs: tuple[Path, Path]) -> None:
-    assert rows(*dirs, NOW) == [
-        StatusRow(GOOD, "prod", ARN, NOW + timedelta(hours=11), False, "config.json"),
-        StatusRow(REWRITTEN, None, None, None, None, "config.json"),
-        StatusRow(EXPIRED, "old", ARN, NOW - timedelta(minutes=1), True, "config.json"),
-        StatusRow(UNKNOWN, None, None, None, None, "config.json"),
-        StatusRow("public.ecr.aws", None, None, None, None, "config.json"),
-        StatusRow(HELPED, None, ARN, NOW + timedelta(hours=1), False, "credHelpers:fake"),
-        StatusRow(ECR_LOGIN, None, None, None, None, "credHelpers:ecr-login"),
-    ]
+    by_host = sorted(rows(*dirs, NOW), key=lambda row: row.registry)
+    assert rows(*dirs, NOW) == by_host  # sorted by host, not in config.json's order
+    assert by_host == sorted(
+        [
+            StatusRow(GOOD, "prod", ARN, NOW + timedelta(hours=11), False, "config.json"),
+            StatusRow(REWRITTEN, None, None, None, None, "config.json"),
+            StatusRow(EXPIRED, "old", ARN, NOW - timedelta(minutes=1), True, "config.json"),
+            StatusRow(UNKNOWN, None, None, None, None, "config.json"),
+            StatusRow("public.ecr.aws", None, None, None, None, "config.json"),
+            StatusRow(HELPED, None, ARN, NOW + timedelta(hours=1), False, "credHelpers:fake"),
+            StatusRow(ECR_LOGIN, None, None, None, None, "credHelpers:ecr-login"),
+        ],
+        key=lambda row: row.registry,
+    )
 
 
 def test_status_forgets_an_entry_rewritten_since(dirs: tuple[Path, Path]) -> None:
@@ -97,3 +103,30 @@ def test_status_says_whether_the_identity_in_effect_is_the_one_that_fetched(
     settings = Settings(docker_dir, sandbox / "state")
     report = status(settings, clock=lambda: NOW, environ={**environ, **later})
     assert [r.profile_changed for r in report.rows if r.registry == GOOD] == [changed]
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_check_fails_when_nothing_is_listed(sandbox: Path, check: bool) -> None:
+    settings, query = Settings(sandbox / "docker", sandbox / "state"), StatusQuery(check=check)
+    report = status(settings, query, clock=lambda: NOW, environ={})
+    assert (report.rows, report.fails_check) == ((), check)
+
+
+def test_a_filter_that_selects_nothing_names_the_unknown_profile(
+    dirs: tuple[Path, Path], sandbox: Path
+) -> None:
+    (sandbox / "aws").mkdir()
+    (sandbox / "aws" / "config").write_text("[profile prod]\n")
+    environ = {"AWS_CONFIG_FILE": str(sandbox / "aws" / "config")}
+    query = StatusQuery(profiles=("prod", "nosuch"), regions=("eu-north-1",))
+    report = status(Settings(*dirs), query, clock=lambda: NOW, environ=environ)
+    assert report.rows == ()
+    assert report.empty_filter == (
+        "no ECR registry matches -p prod -p nosuch -r eu-north-1 "
+        "('nosuch': no such AWS profile in the AWS config or credentials file)"
+    )
+
+
+def test_a_region_filter_that_is_no_region_is_refused(dirs: tuple[Path, Path]) -> None:
+    with pytest.raises(UsageError, match="'nowhere' is not an AWS region"):
+        status(Settings(*dirs), StatusQuery(regions=("nowhere",)), clock=lambda: NOW, environ={})
