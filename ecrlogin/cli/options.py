@@ -149,6 +149,11 @@ def login_options(command: F) -> F:
         click.option(
             "--dry-run", is_flag=True, help="Show what would be done; no AWS call, no write."
         ),
+        click.option(
+            "--verify",
+            is_flag=True,
+            help="Ask each registry (GET /v2/) before trusting a stored token; refused: fetch.",
+        ),
         output_option,
         verbosity_options,
     ]

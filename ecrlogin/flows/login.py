@@ -6,6 +6,7 @@ clock, environment) are keyword arguments that default to the real ones.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -90,6 +91,8 @@ def login(
         )
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
+        verified = verify_cached(decided, settings, environ) if settings.verify else {}
+        decided = {t: r for t, r in decided.items() if verified.get(t) != REFUSED_NOTE}
         pending = [t for t in targets if t not in decided]
         fetched, failed = (
             tokens.fetch(pending, aws(), progress, remembered_caller(known))
@@ -101,6 +104,9 @@ def login(
     if delivered.records:
         log.debug("wrote %s and ecrlogin's state in %s", sink.place, settings.state_dir)
     results = {**decided, **failed, **delivered.results}
+    for target, note in verified.items():
+        if note and target in results:
+            results[target] = dataclasses.replace(results[target], note=note)
     ordered = _one_per_host([results[t] for t in targets])
     extra = []
     if settings.min_ttl > TOKEN_LIFE:
@@ -154,6 +160,32 @@ def decide(
         elif settings.dry_run:
             decided[target] = tokens.result_for(target, "planned", reg)
     return decided
+
+
+REFUSED_NOTE = "the registry refused the stored credential: fetched again"
+
+
+def verify_cached(
+    decided: Mapping[Target, Result], settings: Settings, environ: Mapping[str, str]
+) -> dict[Target, str]:
+    """--verify: ask every cached registry at once; a refused one is fetched again (its note
+    says why), an unreachable one stays cached with a warning. Only notes are returned: the
+    targets whose note is REFUSED_NOTE leave `decided`; the others keep theirs."""
+    from ecrlogin.flows import verify
+
+    cached = {t: r.registry.host for t, r in decided.items() if r.status == "cached" and r.registry}
+    to = settings.to
+    answers = verify.ask(
+        [(h, to) for h in cached.values()], settings.docker_config, environ=environ
+    )
+    notes = {}
+    for target, host in cached.items():
+        answer = answers[(host, to)]
+        if answer.accepted is False:
+            notes[target] = REFUSED_NOTE
+        elif answer.accepted is None:
+            notes[target] = f"warning: could not ask the registry ({answer.why}); kept as cached"
+    return notes
 
 
 def remembered_caller(known: state.State) -> tokens.Remembered:

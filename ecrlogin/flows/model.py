@@ -22,6 +22,7 @@ class Settings:
     min_ttl: timedelta = timedelta(hours=1)
     force: bool = False
     dry_run: bool = False
+    verify: bool = False  # ask each registry before trusting a cached record
 
     @classmethod
     def resolve(
@@ -32,6 +33,7 @@ class Settings:
         min_ttl: timedelta = timedelta(hours=1),
         force: bool = False,
         dry_run: bool = False,
+        verify: bool = False,
         environ: Mapping[str, str] = os.environ,
     ) -> Settings:
         """From command-line values: `--docker-config`, else $DOCKER_CONFIG, else ~/.docker; and
@@ -46,6 +48,7 @@ class Settings:
             min_ttl=min_ttl,
             force=force,
             dry_run=dry_run,
+            verify=verify,
         )
 
 

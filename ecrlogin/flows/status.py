@@ -23,6 +23,7 @@ class StatusRow:
     expired: bool | None
     stored_in: str
     profile_changed: bool | None = None  # the profile's definition changed since the fetch
+    accepted: bool | None = None  # --verify: the registry's answer (None: not asked, no answer)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class StatusQuery:
     regions: tuple[str, ...] = ()
     check: bool = False
     min_ttl: timedelta = timedelta(0)
+    verify: bool = False
 
 
 def status(
@@ -53,6 +55,8 @@ def status(
         for held in sink.held().values():
             rows.append(_row(held, known.for_host(held.host), sink.place, now, environ))
     rows = [row for row in rows if _wanted(row, query)]
+    if query.verify:
+        rows = _verified(rows, settings, environ)
     failing = tuple(r.registry for r in rows if query.check and _fails(r, now, query.min_ttl))
     return StatusReport(tuple(rows), failing)
 
@@ -83,6 +87,23 @@ def _row(
     )
 
 
+def _verified(
+    rows: Sequence[StatusRow], settings: Settings, environ: Mapping[str, str]
+) -> list[StatusRow]:
+    """Each row with the registry's answer to what its client would send (all at once)."""
+    from dataclasses import replace
+
+    from ecrlogin.flows import verify
+
+    def view(row: StatusRow) -> str:
+        return "podman" if row.stored_in == "auth.json" else "docker"
+
+    answers = verify.ask(
+        [(r.registry, view(r)) for r in rows], settings.docker_config, environ=environ
+    )
+    return [replace(r, accepted=answers[(r.registry, view(r))].accepted) for r in rows]
+
+
 def _wanted(row: StatusRow, query: StatusQuery) -> bool:
     if query.profiles and row.profile not in query.profiles:
         return False
@@ -91,6 +112,8 @@ def _wanted(row: StatusRow, query: StatusQuery) -> bool:
 
 def _fails(row: StatusRow, now: datetime, min_ttl: timedelta) -> bool:
     """Expired, unknown to ecrlogin (no expiry: nothing to rely on), or too close to expiry."""
+    if row.accepted is False:
+        return True  # the registry itself refuses it
     if row.stored_in == "credHelpers:ecr-login":
         return False  # that helper fetches its own tokens
     return row.expires_at is None or row.expires_at - now < min_ttl or bool(row.expired)
