@@ -213,7 +213,8 @@ def print_doctor(report: Report, *, fmt: str) -> None:
         return
     for result in report.login.results if report.login else ():
         what = render_error(result) or result.stored_in or ""
-        print(shown(f"\nfix: ecrlogin login {_registry_label(result)}: {result.status} {what}"))
+        print()
+        print("\n".join(_wrapped("fixing: ", shown(f"logged in: {result.status}, {what}"), width)))
     print()
     print("\n".join(doctor_lines(report.second, width)))
 
@@ -232,9 +233,8 @@ def doctor_lines(diagnosis: Diagnosis, width: int) -> list[str]:
     if verdict is None:
         lines.append(f"verdict: every step passes ({diagnosis.seconds:.1f}s)")
         return lines
-    lines += _wrapped(
-        "verdict: ", shown(f"{verdict.step} failed ({diagnosis.seconds:.1f}s)"), width
-    )
+    took = f"{diagnosis.seconds:.1f}s"
+    lines += _wrapped("verdict: ", shown(f"{verdict.step} failed ({took}): {verdict.cause}"), width)
     lines += _wrapped("fix:     ", shown(verdict.fix), width)
     return lines
 

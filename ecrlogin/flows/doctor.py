@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from ecrlogin import registry, registryhttp, state
 from ecrlogin.errors import EcrLoginError
-from ecrlogin.flows.login import utc_now
+from ecrlogin.flows.login import TOKEN_LIFE, utc_now
 from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.registry import Registry
 from ecrlogin.sinks import reading
@@ -180,9 +180,10 @@ def _reference(run: _Run, image: Image) -> None:
     import re
 
     reg = image.registry
-    where = f"{reg.host}: account {reg.account or '-'}, {reg.region} ({reg.partition})"
+    what = "ECR Public" if reg.public else f"account {reg.account}"
+    where = f"{what}, {reg.region} ({reg.partition}{', FIPS' if reg.fips else ''})"
     if image.repository is None:
-        run.add("reference", "ok", f"{where}; a bare host (no repository to check)")
+        run.add("reference", "ok", f"{where}; a bare host: no repository to check")
     elif not re.fullmatch(_REPOSITORY, image.repository):
         run.add(
             "reference",
@@ -193,7 +194,7 @@ def _reference(run: _Run, image: Image) -> None:
     else:
         kind = "digest" if image.is_digest else "tag"
         run.add(
-            "reference", "ok", f"{where}; repository {image.repository}, {kind} {image.reference}"
+            "reference", "ok", f"{where}, repository {image.repository}, {kind} {image.reference}"
         )
 
 
@@ -217,8 +218,11 @@ def _store(
             f"install {found.program}, or remove {found.helper!r} from {found.key} in {found.file}",
         )
         return None
-    via = f"{found.key} → {program}" if found.helper else f"auths in {found.file}"
-    run.add("store", "ok", f"the client reads {host} from {via}")
+    client = "podman" if request.to == "podman" else "docker"
+    if found.helper:
+        run.add("store", "ok", f"{client} runs {program} ({found.key} in {found.file})")
+    else:
+        run.add("store", "ok", f"{client} reads auths in {found.file} (no credential helper)")
     return found
 
 
@@ -249,7 +253,7 @@ def _credential(
         run.add("credential", "failed", error.message, error.hint or "")
         return None
     if credential is None:
-        run.add("credential", "failed", f"no credential for {host} in {found.label}", login)
+        run.add("credential", "failed", f"none for this host in {found.label}", login)
         return None
     if record is None:
         expires = _token_expiry(credential.password)
@@ -264,7 +268,8 @@ def _credential(
             known = f", expires {_in(expires, now)}" if expires else ""
             run.add("credential", "warning", f"present, not stored by ecrlogin{known}")
         return _Credential(credential, profile)
-    by = f"stored by ecrlogin for {_profile_name(record.profile)}"
+    stored = f" {_ago(record.expires_at - TOKEN_LIFE, now)}" if record.expires_at else ""
+    by = f"stored by ecrlogin{stored} for {_profile_name(record.profile)}"
     who = f" ({record.identity})" if record.identity else ""
     if record.expires_at is not None and record.expires_at <= now:
         run.add("credential", "failed", f"{by}{who}: expired {_ago(record.expires_at, now)}", login)
@@ -307,9 +312,7 @@ def _network(
         return None
     scheme = answer.challenge.split(" ", 1)[0] or "none"
     run.add(
-        "network",
-        "ok",
-        f"{host} ({where}): TLS verified, /v2/ answers {answer.status}, {scheme} challenge",
+        "network", "ok", f"{where}: TLS verified, /v2/ answers {answer.status} ({scheme} challenge)"
     )
     return answer.challenge
 
@@ -458,7 +461,7 @@ def _login_command(request: DoctorRequest, host: str, profile: str | None) -> st
         words += ["-p", profile]
     if request.to != "docker":
         words += ["--to", request.to]
-    return " ".join(shlex.quote(w) for w in [*words, host]) + " (or: ecrlogin doctor --fix)"
+    return " ".join(shlex.quote(w) for w in [*words, host])
 
 
 def _network_fix(kind: str, host: str) -> str:

@@ -208,6 +208,7 @@ def test_status_options(sandbox: Path, capsys: pytest.CaptureFixture[str]) -> No
                 "expired": None,
                 "stored_in": "config.json",
                 "profile_changed": None,
+                "accepted": None,
             }
         ]
     }
