@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
@@ -26,6 +27,9 @@ from ecrlogin.identity.identity import Identity
 from ecrlogin.identity.routing import Hints
 from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import open_sink
+
+if TYPE_CHECKING:
+    from ecrlogin.flows.verify import Ask
 
 Clock = Callable[[], datetime]
 TOKEN_LIFE = timedelta(hours=12)  # what GetAuthorizationToken grants
@@ -50,13 +54,14 @@ def login(
     notes: Sequence[str] = (),
     hints: Hints | None = None,
     known: state.State | None = None,
+    ask: Ask | None = None,
 ) -> Outcome:
     """Log in to every target of `request`.
 
     `regions_of(profile)` gives the regions of the profile's own registry (all-regions passes
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row. `known`: the state,
-    when the caller has read it already (all-regions).
+    when the caller has read it already (all-regions). `ask`: `flows.verify.ask` (--verify).
     """
     sink = open_sink(
         settings.to,
@@ -91,7 +96,7 @@ def login(
         )
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
-        verified = verify_cached(decided, settings, environ) if settings.verify else {}
+        verified = verify_cached(decided, settings, environ, ask) if settings.verify else {}
         decided = {t: r for t, r in decided.items() if verified.get(t) != REFUSED_NOTE}
         pending = [t for t in targets if t not in decided]
         fetched, failed = (
@@ -166,7 +171,10 @@ REFUSED_NOTE = "the registry refused the stored credential: fetched again"
 
 
 def verify_cached(
-    decided: Mapping[Target, Result], settings: Settings, environ: Mapping[str, str]
+    decided: Mapping[Target, Result],
+    settings: Settings,
+    environ: Mapping[str, str],
+    ask: Ask | None = None,
 ) -> dict[Target, str]:
     """--verify: ask every cached registry at once; a refused one is fetched again (its note
     says why), an unreachable one stays cached with a warning. Only notes are returned: the
@@ -175,9 +183,8 @@ def verify_cached(
 
     cached = {t: r.registry.host for t, r in decided.items() if r.status == "cached" and r.registry}
     to = settings.to
-    answers = verify.ask(
-        [(h, to) for h in cached.values()], settings.docker_config, environ=environ
-    )
+    asking = ask or verify.ask
+    answers = asking([(h, to) for h in cached.values()], settings.docker_config, environ)
     notes = {}
     for target, host in cached.items():
         answer = answers[(host, to)]

@@ -6,12 +6,16 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ecrlogin import registry, state
 from ecrlogin.flows.model import Settings
 from ecrlogin.identity.identity import fingerprint
 from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import every_place
+
+if TYPE_CHECKING:
+    from ecrlogin.flows.verify import Ask
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ def status(
     *,
     clock: Callable[[], datetime],
     environ: Mapping[str, str] = os.environ,
+    ask: Ask | None = None,
 ) -> StatusReport:
     now = clock()
     known = state.load(settings.state_dir)
@@ -56,7 +61,7 @@ def status(
             rows.append(_row(held, known.for_host(held.host), sink.place, now, environ))
     rows = [row for row in rows if _wanted(row, query)]
     if query.verify:
-        rows = _verified(rows, settings, environ)
+        rows = _verified(rows, settings, environ, ask)
     failing = tuple(r.registry for r in rows if query.check and _fails(r, now, query.min_ttl))
     return StatusReport(tuple(rows), failing)
 
@@ -88,7 +93,7 @@ def _row(
 
 
 def _verified(
-    rows: Sequence[StatusRow], settings: Settings, environ: Mapping[str, str]
+    rows: Sequence[StatusRow], settings: Settings, environ: Mapping[str, str], ask: Ask | None
 ) -> list[StatusRow]:
     """Each row with the registry's answer to what its client would send (all at once)."""
     from dataclasses import replace
@@ -98,9 +103,8 @@ def _verified(
     def view(row: StatusRow) -> str:
         return "podman" if row.stored_in == "auth.json" else "docker"
 
-    answers = verify.ask(
-        [(r.registry, view(r)) for r in rows], settings.docker_config, environ=environ
-    )
+    asking = ask or verify.ask
+    answers = asking([(r.registry, view(r)) for r in rows], settings.docker_config, environ)
     return [replace(r, accepted=answers[(r.registry, view(r))].accepted) for r in rows]
 
 

@@ -8,7 +8,7 @@ credential to send, or no answer in time (a warning, never a failure).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,14 +26,15 @@ class Answer:
 
 
 Asked = tuple[str, str]  # (host, whose view: docker, podman, …)
+Ask = Callable[[Sequence[Asked], Path, Mapping[str, str]], Mapping[Asked, "Answer"]]
 
 
 def ask(
     asked: Iterable[Asked],
     docker_config: Path,
+    environ: Mapping[str, str] = os.environ,
     *,
     http: Callable[[], registryhttp.Client] = registryhttp.Client,
-    environ: Mapping[str, str] = os.environ,
     deadline: float = DEADLINE,
 ) -> dict[Asked, Answer]:
     """Every (host, view) asked at once; whatever has not answered by `deadline` is None."""
