@@ -106,6 +106,9 @@ class Client:
                 self._pools[proxy] = urllib3.PoolManager(ssl_context=context)
         return self._pools[proxy]
 
+    def resolve(self, host: str) -> list[str]:
+        return resolve(host, self.timeout)
+
     def request(
         self,
         method: str,
@@ -227,9 +230,19 @@ def _unreachable(
         return Unreachable("resolve", f"{host} does not resolve")
     if isinstance(reason, urllib3.exceptions.ProxyError | urllib3.exceptions.ProxySchemeUnknown):
         return Unreachable("connect", f"the proxy did not connect to {host}: {text}")
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):  # a ConnectTimeoutError too
+        return Unreachable("connect", f"cannot connect to {host}: {_last_part(text)}")
     if isinstance(reason, urllib3.exceptions.TimeoutError | TimeoutError):
         return Unreachable("timeout", f"no answer from {host} within {timeout:g}s")
     return Unreachable("connect", f"cannot connect to {host}:443: {text}")
+
+
+def _last_part(text: str) -> str:
+    """`Connection refused` of urllib3's "<...HTTPSConnection object at 0x…>: Failed to
+    establish a new connection: [Errno 111] Connection refused"."""
+    import re
+
+    return re.sub(r"^\[Errno -?\d+\] ", "", text.rsplit(": ", 1)[-1])
 
 
 def _ssl_reason(text: str) -> str:

@@ -198,19 +198,30 @@ def _reference(run: _Run, image: Image) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Looked:
+    """Where the client looks, and what it found there (the helper answered)."""
+
+    where: reading.Lookup
+    found: reading.Found | None
+
+
 def _store(
     run: _Run, request: DoctorRequest, settings: Settings, host: str, environ: Mapping[str, str]
-) -> reading.Lookup | None:
+) -> _Looked | None:
     if run.stopped:
         run.add("store", "skipped", "")
         return None
     try:
         found = reading.lookup(host, request.to, settings.docker_config, environ)
         program = reading.installed(found)
+        missing = found.helper is not None and program is None
+        # a helper that fails to answer fails this step, not the next
+        credential = None if missing else reading.read(found, host)
     except EcrLoginError as error:
         run.add("store", "failed", error.message, error.hint or "")
         return None
-    if found.helper and program is None:
+    if missing:
         run.add(
             "store",
             "failed",
@@ -223,7 +234,7 @@ def _store(
         run.add("store", "ok", f"{client} runs {program} ({found.key} in {found.file})")
     else:
         run.add("store", "ok", f"{client} reads auths in {found.file} (no credential helper)")
-    return found
+    return _Looked(found, credential)
 
 
 @dataclass(frozen=True)
@@ -237,23 +248,19 @@ def _credential(
     request: DoctorRequest,
     settings: Settings,
     host: str,
-    found: reading.Lookup | None,
+    looked: _Looked | None,
     now: datetime,
     environ: Mapping[str, str],
 ) -> _Credential | None:
-    if run.stopped or found is None:
+    if run.stopped or looked is None:
         run.add("credential", "skipped", "")
         return None
     record = _record(request, settings, host, environ)
     profile = request.profile or (record.profile if record else None)
     login = _login_command(request, host, profile)
-    try:
-        credential = reading.read(found, host)
-    except EcrLoginError as error:
-        run.add("credential", "failed", error.message, error.hint or "")
-        return None
+    credential = looked.found
     if credential is None:
-        run.add("credential", "failed", f"none for this host in {found.label}", login)
+        run.add("credential", "failed", f"none for this host in {looked.where.label}", login)
         return None
     if record is None:
         expires = _token_expiry(credential.password)
@@ -296,7 +303,7 @@ def _network(
         return None
     proxy = registryhttp.proxy_for(host, environ)
     try:
-        addresses = [] if proxy else registryhttp.resolve(host, client.timeout)
+        addresses = [] if proxy else client.resolve(host)
         answer = client.request("GET", host, "/v2/")
     except registryhttp.Unreachable as problem:
         run.add("network", "failed", problem.text, _network_fix(problem.kind, host))

@@ -708,3 +708,12 @@ def test_completion_completes_commands_options_profiles_and_regions(
     )
     offered = {line.split(",", 1)[1] for line in done.stdout.splitlines() if "," in line}
     assert offered == expected, done.stderr
+
+
+def test_doctor_refuses_a_host_that_is_not_ecr_with_exit_2(
+    sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "doctor", "docker.io/library/alpine:3", "-o", "json")
+    assert code == 2
+    assert json.loads(out)["steps"] == []
+    assert "is not an ECR registry" in err

@@ -347,3 +347,27 @@ def test_the_caller_is_remembered_per_profile_definition_even_with_force(
     (said,) = [r.message for r in caplog.records if "no sts:GetCallerIdentity" in r.message]
     assert said.startswith(f"prod: caller {result.identity}, remembered in ecrlogin's state")
     assert state.load(sandbox / "state").records[0].identity == result.identity  # for `status`
+
+
+@pytest.mark.parametrize(
+    ("accepted", "status", "note"),
+    [
+        (True, "cached", None),
+        (False, "ok", login.REFUSED_NOTE),
+        (None, "cached", "warning: could not ask the registry (no answer); kept as cached"),
+    ],
+)
+def test_verify_asks_the_registry_before_trusting_a_record(
+    sandbox: Path, accepted: bool | None, status: str, note: str | None
+) -> None:
+    from ecrlogin.flows.verify import Answer
+
+    run(sandbox)
+    asked: list[Any] = []
+
+    def ask(hosts: Any, docker_config: Path, environ: Any) -> dict[Any, Answer]:
+        asked.extend(hosts)
+        return {key: Answer(accepted, "no answer") for key in hosts}
+
+    (result,) = run(sandbox, ask=ask, settings={"verify": True}).results
+    assert (result.status, result.note, asked) == (status, note, [(HOST, "docker")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from ecrhosts import (
     ARN,
@@ -69,3 +70,17 @@ def test_status_marks_a_token_expiring_exactly_now_as_expired(dirs: tuple[Path, 
 
 def test_status_of_an_empty_docker_config(sandbox: Path) -> None:
     assert rows(sandbox / "docker", sandbox / "state", NOW) == []
+
+
+def test_verify_marks_each_row_and_check_fails_a_refused_one(dirs: tuple[Path, Path]) -> None:
+    from ecrlogin.flows.status import StatusQuery
+    from ecrlogin.flows.verify import Answer
+
+    def ask(asked: Any, docker_config: Path, environ: Any) -> dict[Any, Answer]:
+        return {key: Answer(key[0] != GOOD if key[0] != UNKNOWN else None) for key in asked}
+
+    query = StatusQuery(check=True, min_ttl=timedelta(0), verify=True)
+    report = status(Settings(*dirs), query, clock=lambda: NOW, environ={}, ask=ask)
+    accepted = {r.registry: r.accepted for r in report.rows}
+    assert (accepted[GOOD], accepted[UNKNOWN], accepted[HELPED]) == (False, None, True)
+    assert GOOD in report.failing
