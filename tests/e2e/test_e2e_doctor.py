@@ -26,14 +26,17 @@ TIMES: dict[str, float] = {}
 
 
 def run_ecrlogin(
-    client: Client, *args: str, trust: bool = True
+    client: Client, *args: str, trust: bool = True, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """The console script as installed, fast path included: it must hand --verify over."""
     empty = client.home / "resolv.conf"
     empty.touch()
-    env = dict(client.env, ECRLOGIN_NO_FASTPATH="1")
+    env = dict(client.env)
     if trust:
         env["SSL_CERT_FILE"] = str(client.local_ecr.ca_dir / "ca.crt")
-    namespace = ["nsenter", "-m", "-t", str(client.local_ecr.dockerd_pid), "--"]
+    # entering a mount namespace moves to its root: --wd keeps the working directory
+    where = [f"--wd={cwd}"] if cwd else []
+    namespace = ["nsenter", "-m", "-t", str(client.local_ecr.dockerd_pid), *where, "--"]
     own = ["unshare", "-m", "--propagation", "private", "--", "sh", "-c", NO_DNS, str(empty)]
     return subprocess.run(
         [*namespace, *own, ecrlogin_path(), *args],
@@ -166,3 +169,14 @@ def test_verify_fetches_a_refused_token_again(client: Client) -> None:
     status = run_ecrlogin(client, "status", "--check", "--verify", "-o", "json")
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)["registries"][0]["accepted"] is True
+
+
+def test_verify_true_in_the_project_file(client: Client, tmp_path: Path) -> None:
+    host = client.local_ecr.host(REGION)
+    (tmp_path / ".ecrlogin.toml").write_text(f'registries = ["{host}"]\nverify = true\n')
+    done = client.ecrlogin("-q", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    revoke_all(client)
+    again = run_ecrlogin(client, "-o", "json", cwd=tmp_path)
+    assert json.loads(again.stdout)["results"][0]["status"] == "ok", again.stderr
+    assert client.pull(client.local_ecr.image(REGION)).returncode == 0
