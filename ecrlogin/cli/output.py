@@ -131,23 +131,31 @@ def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> No
 
 def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
     rows = report.rows
+    refused = {r.registry for r in rows if r.accepted is False}
     for failing in report.failing:
-        error_line(f"{failing}: expired, unknown, refused or expiring within --min-ttl")
+        why = (
+            "the registry refuses its credential"
+            if failing in refused
+            else "expired, unknown or expiring within --min-ttl"
+        )
+        error_line(f"{failing}: {why}")
     if fmt == "json":
         emit_json({"registries": [status_json(r) for r in rows]})
         return
     if not rows:
         print("No ECR registries in the Docker config.")
         return
+    verified = ["Accepted"] if report.verified else []
     table(
-        ["Registry", "Profile", "Identity", "Expires", "Stored in"],
+        ["Registry", "Profile", "Identity", "Expires", "Stored in", *verified],
         [
             [
                 r.registry,
                 (r.profile or "-") + (" (changed since)" if r.profile_changed else ""),
                 short_identity(r.identity),
                 ("expired " if r.expired else "") + local_time(r.expires_at, now),
-                (r.stored_in or "-") + _accepted(r.accepted),
+                r.stored_in or "-",
+                *([_accepted(r.accepted)] if verified else []),
             ]
             for r in rows
         ],
@@ -161,7 +169,7 @@ def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
 
 
 def _accepted(accepted: bool | None) -> str:
-    return "" if accepted is None else " (accepted)" if accepted else " (refused)"
+    return "no answer" if accepted is None else "yes" if accepted else "refused"
 
 
 def print_logout(removals: Sequence[Removal], *, quiet: bool) -> None:

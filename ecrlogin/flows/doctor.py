@@ -500,7 +500,7 @@ def _in(moment: datetime | None, now: datetime) -> str:
 
 
 def _ago(moment: datetime, now: datetime) -> str:
-    return _span(moment, now, "{} ago")
+    return "just now" if abs(moment - now).total_seconds() < 60 else _span(moment, now, "{} ago")
 
 
 def _span(moment: datetime | None, now: datetime, form: str) -> str:

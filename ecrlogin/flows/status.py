@@ -34,6 +34,7 @@ class StatusRow:
 class StatusReport:
     rows: tuple[StatusRow, ...]
     failing: tuple[str, ...] = ()  # with --check: the registries that fail it
+    verified: bool = False  # --verify: each row's `accepted` is the registry's answer
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def status(
     if query.verify:
         rows = _verified(rows, settings, environ, ask)
     failing = tuple(r.registry for r in rows if query.check and _fails(r, now, query.min_ttl))
-    return StatusReport(tuple(rows), failing)
+    return StatusReport(tuple(rows), failing, query.verify)
 
 
 def _row(
