@@ -9,6 +9,7 @@ not to.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -136,6 +137,19 @@ def test_network(client: Client, where: str, trust: bool, cause: str) -> None:
     assert (code, report["verdict"]["step"]) == (1, "network")
     assert cause in report["verdict"]["cause"]
     assert TIMES[f"{host}/demo/hello:1"] < 10
+
+
+def test_network_gone_answers_within_seconds(client: Client) -> None:
+    """The proxy (HTTPS_PROXY) takes the connection and never answers."""
+    login(client, "-r", REGION)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        client.env["HTTPS_PROXY"] = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        code, report = doctor(client, client.local_ecr.image(REGION))
+    assert (code, report["verdict"]["step"]) == (1, "network")
+    assert "no answer" in report["verdict"]["cause"]
+    assert TIMES[client.local_ecr.image(REGION)] < 6
 
 
 def test_identity_no_longer_in_effect(client: Client) -> None:
