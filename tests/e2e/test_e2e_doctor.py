@@ -194,3 +194,22 @@ def test_verify_true_in_the_project_file(client: Client, tmp_path: Path) -> None
     again = run_ecrlogin(client, "-o", "json", cwd=tmp_path)
     assert json.loads(again.stdout)["results"][0]["status"] == "ok", again.stderr
     assert client.pull(client.local_ecr.image(REGION)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("to", "store"),
+    [
+        ("podman", "podman reads auths in"),
+        ("helper", "docker-credential-ecrlogin (credHelpers in"),
+    ],
+)
+def test_whose_view(client: Client, to: str, store: str) -> None:
+    """podman's auth file; docker-credential-ecrlogin, run by docker as credHelpers says."""
+    client.env["REGISTRY_AUTH_FILE"] = str(client.home / "auth.json")
+    image = client.local_ecr.image(REGION)
+    code, report = doctor(client, image, "--to", to)
+    assert (code, report["verdict"]["step"]) == (1, "credential")
+    login(client, "--to", to, "-r", REGION)
+    code, report = doctor(client, image, "--to", to)
+    assert (code, report["verdict"]["step"]) == (0, None), report
+    assert store in report["steps"][1]["detail"]
