@@ -102,7 +102,7 @@ def _verified(
     from ecrlogin.flows import verify
 
     def view(row: StatusRow) -> str:
-        return "podman" if row.stored_in == "auth.json" else "docker"
+        return {"auth.json": "podman", "helm": "helm"}.get(row.stored_in, "docker")
 
     asking = ask or verify.ask
     answers = asking([(r.registry, view(r)) for r in rows], settings.docker_config, environ)

@@ -1,6 +1,7 @@
 """Where a client looks for one host's credential, and what it finds there (doctor, --verify).
 
-docker (also for `--to daemon` and `--to helper`: docker reads config.json):
+docker (also for `--to daemon` and `--to helper`: docker reads config.json; helm: its own
+registry config, docker's format and rules):
 `credHelpers[host]` > `credsStore` > `auths[host]` under every spelling docker matches; podman:
 its auth file, its own `credHelpers[host]`, else `auths[host]` (its `credsStore` ignored). A
 helper is asked with `get`, through the bounded runner that stores (`credstore`). Never a
@@ -56,6 +57,13 @@ def lookup(
         helper = (config.get("credHelpers") or {}).get(host) or None
         label = f"credHelpers:{helper}" if helper else STORED_IN
         return Lookup(path, label, helper, "credHelpers" if helper else None, config)
+    if to == "helm":
+        from ecrlogin.sinks.helm import registry_config
+
+        path = registry_config(environ)
+        config = dockerconfig.load(path.parent, path.name) if path.exists() else {}
+        dest = dockerconfig.destination(config, host)
+        return Lookup(path, dest.label, dest.helper, dest.kind if dest.helper else None, config)
     config = dockerconfig.load(docker_config)
     dest = dockerconfig.destination(config, host)
     return Lookup(

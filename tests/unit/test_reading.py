@@ -71,3 +71,16 @@ def test_podman_ignores_creds_store(tmp_path: Path) -> None:
     )
     credential = reading.read(found, HOST)
     assert (found.label, credential and credential.password) == ("auth.json", "pod")
+
+
+def test_helm_reads_its_own_registry_config(tmp_path: Path) -> None:
+    path = tmp_path / "helm" / "registry" / "config.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"auths": {HOST: auth("chart")}}))
+    found = reading.lookup(HOST, "helm", tmp_path / "docker", {"HELM_REGISTRY_CONFIG": str(path)})
+    credential = reading.read(found, HOST)
+    assert (found.file, found.label, credential and credential.password) == (
+        path,
+        "config.json",
+        "chart",
+    )
