@@ -8,6 +8,7 @@ not to.
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import subprocess
@@ -39,7 +40,7 @@ def run_ecrlogin(
     where = [f"--wd={cwd}"] if cwd else []
     namespace = ["nsenter", "-m", "-t", str(client.local_ecr.dockerd_pid), *where, "--"]
     own = ["unshare", "-m", "--propagation", "private", "--", "sh", "-c", NO_DNS, str(empty)]
-    return subprocess.run(
+    done = subprocess.run(
         [*namespace, *own, ecrlogin_path(), *args],
         env=env,
         capture_output=True,
@@ -47,6 +48,11 @@ def run_ecrlogin(
         timeout=60,
         check=False,
     )
+    shown = done.stdout + done.stderr
+    for password in client.local_ecr.issued_passwords():  # never a secret, in any form
+        assert password[:24] not in shown
+        assert base64.b64encode(f"AWS:{password}".encode()).decode()[8:40] not in shown
+    return done
 
 
 def doctor(client: Client, image: str, *args: str, trust: bool = True) -> tuple[int, Any]:
