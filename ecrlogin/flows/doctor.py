@@ -231,7 +231,12 @@ def _store(
         return None
     client = "podman" if request.to == "podman" else "docker"
     if found.helper:
-        run.add("store", "ok", f"{client} runs {program} ({found.key} in {found.file})")
+        where = (
+            f"nothing set in {found.file}: the platform's default store"
+            if found.detected
+            else f"{found.key} in {found.file}"
+        )
+        run.add("store", "ok", f"{client} runs {program} ({where})")
     else:
         run.add("store", "ok", f"{client} reads auths in {found.file} (no credential helper)")
     return _Looked(found, credential)

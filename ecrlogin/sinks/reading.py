@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ class Lookup:
     helper: str | None = None
     key: str | None = None  # credsStore or credHelpers: which setting named the helper
     config: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    detected: bool = False  # no store set in a file with no credentials: the platform's default
 
     @property
     def program(self) -> str | None:
@@ -46,7 +47,12 @@ class Found:
 
 
 def lookup(
-    host: str, to: str, docker_config: Path, environ: Mapping[str, str] = os.environ
+    host: str,
+    to: str,
+    docker_config: Path,
+    environ: Mapping[str, str] = os.environ,
+    *,
+    which: Callable[[str], str | None] = shutil.which,
 ) -> Lookup:
     """Where `--to`'s client looks for `host`'s credential (ConfigFileError: a malformed file)."""
     if to == "podman":
@@ -62,17 +68,20 @@ def lookup(
 
         path = registry_config(environ)
         config = dockerconfig.load(path.parent, path.name) if path.exists() else {}
-        dest = dockerconfig.destination(config, host)
-        return Lookup(path, dest.label, dest.helper, dest.kind if dest.helper else None, config)
-    config = dockerconfig.load(docker_config)
+    else:
+        path = docker_config / dockerconfig.CONFIG_NAME
+        config = dockerconfig.load(docker_config)
+    store = None
+    if not (config.get("auths") or config.get("credsStore") or config.get("credHelpers")):
+        # a file that configures nothing: docker (and helm's library) use the platform's store
+        from ecrlogin.sinks.helm import default_store
+
+        store = default_store(which=which)
+        if store:
+            config = {**config, "credsStore": store}
     dest = dockerconfig.destination(config, host)
-    return Lookup(
-        docker_config / dockerconfig.CONFIG_NAME,
-        dest.label,
-        dest.helper,
-        dest.kind if dest.helper else None,
-        config,
-    )
+    kind = dest.kind if dest.helper else None
+    return Lookup(path, dest.label, dest.helper, kind, config, detected=store is not None)
 
 
 def installed(found: Lookup) -> str | None:

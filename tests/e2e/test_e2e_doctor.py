@@ -108,6 +108,8 @@ def test_fixable_causes(client: Client, cause: str) -> None:
     expected = "registry_auth" if cause == "refused" else "credential"
     code, report = doctor(client, image)
     assert (code, report["verdict"]["step"]) == (1, expected), report
+    if cause == "missing":  # no config.json: docker reads the platform's store (pass is here)
+        assert "docker-credential-pass (nothing set" in report["steps"][1]["detail"]
     if cause != "expired":  # the local registry never expires a token: docker pulls on
         assert client.pull(image).returncode != 0
     code, fixed = doctor(client, image, "--fix")

@@ -104,7 +104,7 @@ def test_a_denied_repository_names_the_permission(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("config", "step"),
-    [({"auths": {}}, "credential"), ({"credsStore": "nosuch-x"}, "store")],
+    [({"auths": {"other.example": {}}}, "credential"), ({"credsStore": "nosuch-x"}, "store")],
 )
 def test_where_the_client_looks(tmp_path: Path, config: Any, step: str) -> None:
     found = run(tmp_path, config=config)
@@ -149,7 +149,7 @@ def test_not_ecr_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_fix_logs_in_then_checks_again(tmp_path: Path) -> None:
-    (tmp_path / "config.json").write_text(json.dumps({"auths": {}}))
+    (tmp_path / "config.json").write_text(json.dumps({"auths": {"other.example": {}}}))
     asked: list[tuple[Request, Settings]] = []
 
     def login(request: Request, settings: Settings) -> Outcome:

@@ -84,3 +84,17 @@ def test_helm_reads_its_own_registry_config(tmp_path: Path) -> None:
         "config.json",
         "chart",
     )
+
+
+@pytest.mark.parametrize(
+    ("config", "label"),
+    [({}, "credsStore:"), ({"auths": {"other.example": {}}}, "config.json")],
+)
+def test_a_file_with_no_credentials_means_the_platforms_store(
+    tmp_path: Path, config: dict[str, Any], label: str
+) -> None:
+    """As docker's DetectDefaultStore: only where the file configures no credentials at all."""
+    found = reading.lookup(
+        HOST, "docker", docker_dir(tmp_path, config), {}, which=lambda name: f"/bin/{name}"
+    )
+    assert (found.label.startswith(label), found.detected) == (True, label != "config.json")

@@ -58,7 +58,7 @@ def test_each_host_once_within_the_deadline(tmp_path: Path) -> None:
 
 
 def test_no_credential_is_not_asked(tmp_path: Path) -> None:
-    (tmp_path / "config.json").write_text(json.dumps({"auths": {}}))
+    (tmp_path / "config.json").write_text(json.dumps({"auths": {"other.example": {}}}))
     fake = Registries()
     answers = verify.ask([(A, "docker")], tmp_path, {}, http=lambda: fake)
     assert (answers[(A, "docker")], fake.asked) == (verify.Answer(None, "no credential stored"), [])
