@@ -85,7 +85,10 @@ def login(
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
         verified = verify_cached(decided, settings, environ, ask) if settings.verify else {}
-        decided = {t: r for t, r in decided.items() if verified.get(t) != REFUSED_NOTE}
+        refused = {t: r for t, r in decided.items() if verified.get(t) == REFUSED_NOTE}
+        decided = {t: r for t, r in decided.items() if t not in refused}
+        if settings.dry_run:  # fetch nothing: a refused one is what a real run would fetch
+            decided |= {t: tokens.result_for(t, "planned", r.registry) for t, r in refused.items()}
         pending = [t for t in targets if t not in decided]
         fetched, failed = (
             tokens.fetch(pending, aws(), progress, remembered_caller(known))

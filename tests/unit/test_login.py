@@ -371,3 +371,20 @@ def test_verify_asks_the_registry_before_trusting_a_record(
 
     (result,) = run(sandbox, ask=ask, settings={"verify": True}).results
     assert (result.status, result.note, asked) == (status, note, [(HOST, "docker")])
+
+
+def test_verify_with_dry_run_plans_a_refused_one_and_calls_nothing(sandbox: Path) -> None:
+    from ecrlogin.flows.verify import Answer
+
+    (sandbox / "home" / ".aws").mkdir()
+    (sandbox / "home" / ".aws" / "config").write_text("[profile prod]\nregion = eu-west-1\n")
+    run(sandbox)
+    asked: list[Any] = []
+
+    def ask(hosts: Any, docker_config: Path, environ: Any) -> dict[Any, Answer]:
+        asked.extend(hosts)
+        return {key: Answer(False) for key in hosts}
+
+    settings = {"verify": True, "dry_run": True}
+    (result,) = run(sandbox, calls=NoCalls(), ask=ask, settings=settings).results
+    assert (result.status, result.note, len(asked)) == ("planned", login.REFUSED_NOTE, 1)
