@@ -149,33 +149,35 @@ class Client:
         )
 
     def authorization(
-        self, host: str, challenge: str, username: str, password: str, scope: str
-    ) -> str:
+        self, host: str, challenge: str, credential: tuple[str, str] | None, scope: str
+    ) -> str | None:
         """The Authorization header for `challenge`: Basic as is; for Bearer, a token from the
-        realm, asked with the credential (as docker does)."""
+        realm, asked with the credential, or anonymously without one (as docker does). None:
+        nothing to send."""
+        own = basic(*credential) if credential else None
         if not challenge.lower().startswith("bearer"):
-            return basic(username, password)
+            return own
         params = _challenge_params(challenge)
         realm = params.pop("realm", "")
         from urllib.parse import urlencode, urlsplit
 
         where = urlsplit(realm)
         if where.scheme != "https" or not where.hostname:
-            return basic(username, password)
+            return own
         query = urlencode({k: v for k, v in {**params, "scope": scope}.items() if v})
         path = f"{where.path or '/'}?{query}"
-        answer_host = where.netloc
-        token = self._token(answer_host, path, basic(username, password), password)
-        return f"Bearer {token}" if token else basic(username, password)
+        secret = credential[1] if credential else ""
+        token = self._token(where.netloc, path, own, secret)
+        return f"Bearer {token}" if token else own
 
-    def _token(self, host: str, path: str, authorization: str, password: str) -> str | None:
+    def _token(self, host: str, path: str, authorization: str | None, password: str) -> str | None:
         import urllib3
 
         try:
             response = self._pool(proxy_for(host.split(":")[0], self.environ)).request(
                 "GET",
                 f"https://{host}{path}",
-                headers={"Authorization": authorization},
+                headers={"Authorization": authorization} if authorization else {},
                 timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
                 retries=False,
                 redirect=False,

@@ -244,7 +244,7 @@ def _store(
 
 @dataclass(frozen=True)
 class _Credential:
-    found: reading.Found
+    found: reading.Found | None  # None: none stored, and the registry serves anonymous pulls
     profile: str | None
 
 
@@ -264,6 +264,13 @@ def _credential(
     profile = request.profile or (record.profile if record else None)
     login = _login_command(request, host, profile)
     credential = looked.found
+    if credential is None and registry.parse(host).public:
+        run.add(
+            "credential",
+            "warning",
+            f"none for this host in {looked.where.label}: ECR Public serves anonymous pulls",
+        )
+        return _Credential(None, profile)
     if credential is None:
         run.add("credential", "failed", f"none for this host in {looked.where.label}", login)
         return None
@@ -343,17 +350,27 @@ def _registry_auth(
         return None
     found = credential.found
     scope = f"repository:{image.repository}:pull" if image.repository else ""
+    secrets = (found.password,) if found else ()
     try:
-        authorization = client.authorization(host, challenge, found.username, found.password, scope)
-        answer = client.request(
-            "GET", host, "/v2/", {"Authorization": authorization}, (found.password,)
-        )
+        pair = (found.username, found.password) if found else None
+        authorization = client.authorization(host, challenge, pair, scope)
+        headers = {"Authorization": authorization} if authorization else {}
+        answer = client.request("GET", host, "/v2/", headers, secrets)
     except registryhttp.Unreachable as problem:
         run.add("registry_auth", "failed", problem.text, _network_fix(problem.kind, host))
         return None
     if answer.status == 200:
-        run.add("registry_auth", "ok", "the registry accepts the credential (HTTP 200 on /v2/)")
-        return authorization
+        what = "the credential" if found else "anonymous pulls"
+        run.add("registry_auth", "ok", f"the registry accepts {what} (HTTP 200 on /v2/)")
+        return authorization or ""  # "": nothing to send
+    if found is None:
+        run.add(
+            "registry_auth",
+            "failed",
+            f"the registry refuses anonymous pulls: HTTP {answer.status}{_quoted(answer)}",
+            _login_command(request, host, credential.profile),
+        )
+        return None
     fix = _login_command(request, host, credential.profile)
     run.add(
         "registry_auth",
@@ -376,7 +393,8 @@ def _manifest(
         run.add("tag", "skipped", "")
         return
     host, repo, ref = image.registry.host, image.repository, image.reference
-    headers = {"Authorization": authorization, "Accept": ", ".join(registryhttp.MANIFEST_TYPES)}
+    auth = {"Authorization": authorization} if authorization else {}
+    headers = {**auth, "Accept": ", ".join(registryhttp.MANIFEST_TYPES)}
     path = f"/v2/{repo}/manifests/{ref}"
     try:
         head = client.request("HEAD", host, path, headers)
@@ -389,9 +407,7 @@ def _manifest(
             )
             return
         answer = client.request("GET", host, path, headers)  # HEAD has no body: the error text
-        names = client.request(
-            "GET", host, f"/v2/{repo}/tags/list", {"Authorization": authorization}
-        )
+        names = client.request("GET", host, f"/v2/{repo}/tags/list", auth)
     except registryhttp.Unreachable as problem:
         run.add("repository", "failed", problem.text, _network_fix(problem.kind, host))
         run.add("tag", "skipped", "")

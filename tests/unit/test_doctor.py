@@ -38,8 +38,10 @@ class FakeRegistry:
     def resolve(self, host: str) -> list[str]:
         return ["127.0.0.9"]
 
-    def authorization(self, host: str, challenge: str, user: str, password: str, scope: str) -> str:
-        return registryhttp.basic(user, password)
+    def authorization(
+        self, host: str, challenge: str, credential: tuple[str, str] | None, scope: str
+    ) -> str | None:
+        return registryhttp.basic(*credential) if credential else "Bearer anonymous"
 
     def request(
         self,
@@ -176,3 +178,13 @@ def test_a_helper_that_fails_to_answer_fails_the_store_step(tmp_path: Path, help
     found = run(tmp_path, config={"credHelpers": {HOST: "fake"}})
     assert found.verdict is not None
     assert (found.verdict.step, "decryption failed" in found.verdict.cause) == ("store", True)
+
+
+def test_ecr_public_without_a_credential_pulls_anonymously(tmp_path: Path) -> None:
+    found = run(tmp_path, image="public.ecr.aws/team/app:1", config={"auths": {"x.example": {}}})
+    statuses = {s.step: s.status for s in found.steps}
+    assert (statuses["credential"], statuses["registry_auth"], found.verdict) == (
+        "warning",
+        "ok",
+        None,
+    )

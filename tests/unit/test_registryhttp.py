@@ -23,8 +23,10 @@ class Registry(BaseHTTPRequestHandler):
         accepted = self.headers.get("Authorization") == registryhttp.basic("AWS", "good")
         if self.path.startswith("/token?"):  # a Bearer realm: a token for the credential
             TOKEN_ASKS.append(self.path)
-            body = json.dumps({"token": "t0k" if accepted else ""}).encode()
-            self.send_response(200 if accepted else 401)
+            anonymous = "Authorization" not in self.headers
+            token = "t0k" if accepted else "anon" if anonymous else ""
+            body = json.dumps({"token": token}).encode()
+            self.send_response(200 if token else 401)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -134,7 +136,9 @@ def test_proxy_as_the_standard_library_reads_it(
 
 
 def test_basic_challenge_answered_with_the_credential() -> None:
-    header = registryhttp.Client(environ={}).authorization("h", 'Basic realm="x"', "AWS", "pw", "")
+    header = registryhttp.Client(environ={}).authorization(
+        "h", 'Basic realm="x"', ("AWS", "pw"), ""
+    )
     assert header == registryhttp.basic("AWS", "pw") == "Basic QVdTOnB3"
 
 
@@ -145,13 +149,15 @@ def test_bearer_challenge_asks_the_realm_for_a_token(
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     challenge = f'Bearer realm="https://{host}/token",service="{host}"'
     client = registryhttp.Client(environ={})
-    header = client.authorization(host, challenge, "AWS", "good", "repository:app:pull")
+    header = client.authorization(host, challenge, ("AWS", "good"), "repository:app:pull")
     assert header == "Bearer t0k"
     assert (
         TOKEN_ASKS[-1] == f"/token?service={host.replace(':', '%3A')}&scope=repository%3Aapp%3Apull"
     )
-    refused = client.authorization(host, challenge, "AWS", "bad", "repository:app:pull")
+    refused = client.authorization(host, challenge, ("AWS", "bad"), "repository:app:pull")
     assert refused == registryhttp.basic("AWS", "bad")  # no token: the registry says why
+    assert client.authorization(host, challenge, None, "repository:app:pull") == "Bearer anon"
+    assert client.authorization(host, 'Basic realm="x"', None, "") is None
 
 
 def test_resolve_within_the_time_limit() -> None:
