@@ -43,6 +43,16 @@ class AwsCalls:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def forget(self) -> None:
+        """Drop every session, credential and answer kept so far (after an SSO sign-in the
+        same profiles are asked again, and botocore must read the new token)."""
+        self._sessions.clear()
+        self._clients.clear()
+        self._settings.clear()
+        self._credentials.clear()
+        self._identities.clear()
+        self._tokens.clear()
+
     def token(self, key: TokenKey) -> Future[sdk.Token]:
         """`GetAuthorizationToken`, once per key however often it is asked for."""
         if key not in self._tokens:

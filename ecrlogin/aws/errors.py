@@ -15,6 +15,16 @@ class AccessDeniedError(AwsError):
     """The identity lacks a permission; all-regions falls back when DescribeRegions is denied."""
 
 
+class SsoSessionError(AwsError):
+    """The profile's IAM Identity Center session has expired or is missing: a sign-in helps."""
+
+    def __init__(self, profile: str | None) -> None:
+        who = f"profile {profile!r}" if profile else "the default AWS credentials"
+        command = f"ecrlogin sso login{f' -p {profile}' if profile else ''}"
+        super().__init__(f"the SSO session of {who} has expired or is missing", f"run `{command}`")
+        self.profile = profile
+
+
 def translate(
     error: BaseException, *, profile: str | None, region: str, action: str
 ) -> EcrLoginError:
@@ -33,15 +43,12 @@ def translate(
     if isinstance(error, bx.NoCredentialsError | bx.PartialCredentialsError):
         return AwsError(
             f"no AWS credentials found{f' for profile {profile!r}' if profile else ''}",
-            "run `aws configure`, `aws sso login`, or pass -p PROFILE",
+            "run `aws configure`, `ecrlogin sso login`, or pass -p PROFILE",
         )
     if isinstance(
         error, bx.SSOTokenLoadError | bx.UnauthorizedSSOTokenError | bx.TokenRetrievalError
     ):
-        return AwsError(
-            f"the SSO session of {who} has expired or is missing",
-            f"run `aws sso login{f' --profile {profile}' if profile else ''}`",
-        )
+        return SsoSessionError(profile)
     if isinstance(error, bx.ConnectTimeoutError | bx.ReadTimeoutError | bx.EndpointConnectionError):
         return AwsError(
             f"{where}AWS endpoint unreachable ({name})",
@@ -83,6 +90,6 @@ def _client_error(
     if code in _EXPIRED:
         return AwsError(
             f"{where}the credentials of {who} have expired",
-            f"refresh them (aws sso login{f' --profile {profile}' if profile else ''})",
+            f"refresh them (SSO: ecrlogin sso login{f' -p {profile}' if profile else ''})",
         )
     return AwsError(f"{where}{action} failed: {code}: {message}".rstrip(": "))

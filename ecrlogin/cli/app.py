@@ -144,6 +144,7 @@ def _settings(options: dict[str, Any]) -> Any:
         force=options["force"],
         dry_run=options["dry_run"],
         verify=options["verify"],
+        no_input=options["no_input"],
     )
 
 
@@ -242,7 +243,8 @@ _NO_STORE = {
     "force": True,
     "dry_run": False,
     "verify": False,
-}  # kube-secret stores nowhere and always fetches
+    "no_input": True,
+}  # kube-secret stores nowhere, always fetches, never asks
 
 
 @cli.command("kubelet-credential-provider", context_settings=CONTEXT)
@@ -334,6 +336,42 @@ def password(
 
     secret = flow(profile, region, reference=reference, public=public)
     sys.stdout.write(secret + "\n")
+    return 0
+
+
+@cli.group(context_settings=CONTEXT)
+def sso() -> None:
+    """IAM Identity Center (AWS SSO) sessions."""
+
+
+@sso.command("login", context_settings=CONTEXT)
+@profile_option(help="The profile whose SSO session to sign in to. Default: the SDK's own.")
+@click.option("--sso-session", "session_name", metavar="NAME", help="An [sso-session NAME].")
+@click.option("--no-browser", is_flag=True, help="Only print the URL and the code.")
+@verbosity_options
+def sso_login(
+    profile: str | None,
+    session_name: str | None,
+    no_browser: bool,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
+) -> int:
+    """Sign in (device authorization) and cache the token where botocore and AWS CLI v2 read it.
+
+    The URL and the code are printed on stderr, and the browser is opened where there is a
+    display. Exit 0 when signed in, 1 otherwise.
+    """
+    from ecrlogin.cli import output
+    from ecrlogin.flows import sso as flow
+
+    logs.set_verbosity(verbose=verbose, debug=debug)
+    if profile and session_name:
+        raise click.UsageError("give -p PROFILE or --sso-session NAME, not both")
+    result = flow.sso_login(
+        profile, session_name, show=output.show_instructions, browser=not no_browser
+    )
+    output.print_sso_login(result, quiet=quiet)
     return 0
 
 

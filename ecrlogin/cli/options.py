@@ -181,6 +181,11 @@ def login_options(command: F) -> F:
             is_flag=True,
             help="Ask each registry (GET /v2/) before trusting a stored token; refused: fetch.",
         ),
+        click.option(
+            "--no-input",
+            is_flag=True,
+            help="Never ask (to sign in to an expired SSO session), even on a terminal.",
+        ),
         output_option,
         verbosity_options,
     ]

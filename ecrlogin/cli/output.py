@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the cached path renders a login: it must not import status 
     from ecrlogin.flows.kubesecret import SecretOutcome
     from ecrlogin.flows.logout import Removal
     from ecrlogin.flows.model import Outcome, Result
+    from ecrlogin.flows.sso import SignInResult
     from ecrlogin.flows.status import StatusReport, StatusRow
 
 Progress = Callable[[int, int], None]
@@ -268,6 +269,21 @@ def _columns(default: int) -> int:
         return default
 
 
+def show_instructions(text: str) -> None:
+    """The sign-in's URL and code, on stderr (stdout may be a pipe)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def print_sso_login(result: SignInResult, *, quiet: bool = False) -> None:
+    if quiet:
+        return
+    session = f" (sso-session {result.session_name})" if result.session_name else ""
+    until = result.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    refresh = "; the SDKs refresh it" if result.refreshable else ""
+    print(shown(f"signed in to {result.start_url}{session}: valid until {until}{refresh}"))
+    print(shown(f"token cached in {result.cache_file}"))
+
+
 def emit_json(data: dict[str, Any]) -> None:
     json.dump(data, sys.stdout, indent=2)
     sys.stdout.write("\n")
@@ -375,6 +391,10 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
     live: list[tuple[Any, Any]] = []
 
     def update(done: int, total: int) -> None:
+        if total == 0:  # a question is coming: away with the bar (a later update draws anew)
+            if live:
+                live.pop()[0].stop()
+            return
         if not live:
             from rich.progress import Progress as Bar
 

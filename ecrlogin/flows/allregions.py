@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ecrlogin import freshness, regionfilter, registry, state
 from ecrlogin.aws import sdk
@@ -22,11 +23,14 @@ from ecrlogin.aws.errors import AccessDeniedError
 from ecrlogin.aws.keys import TokenKey
 from ecrlogin.errors import ConfigFileError, EcrLoginError
 from ecrlogin.flows import login as login_flow
-from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.identity import profiles
 from ecrlogin.identity.identity import resolve
+
+if TYPE_CHECKING:
+    from ecrlogin.flows.signin import Prompt
 
 FALLBACK_HOME_REGION = "us-east-1"
 
@@ -42,10 +46,46 @@ def all_regions(
     clock: login_flow.Clock = login_flow.utc_now,
     daemon_client: Callable[[], object] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    prompt: Prompt | str | None = "terminal",
 ) -> Outcome:
     """Discover each profile's regions (the list remembered for its identity while younger
     than 24 h, else DescribeRegions, asking early for the tokens of regions stored before), then
-    log in to all of them in one `login`."""
+    log in to all of them in one `login`. A profile that failed for want of an SSO session is
+    offered a sign-in (`prompt`), then run again from discovery on."""
+
+    runs: list[Request] = []
+
+    def once(asked: Request) -> Outcome:
+        runs.append(asked)
+        if len(runs) > 1:
+            forget(calls)
+        return _all_regions(
+            asked,
+            settings,
+            include=include,
+            exclude=exclude,
+            calls=calls,
+            environ=environ,
+            clock=clock,
+            daemon_client=daemon_client,
+            progress=progress,
+        )
+
+    return login_flow.with_sign_in(once, request, prompt, settings, progress)
+
+
+def _all_regions(
+    request: Request,
+    settings: Settings,
+    *,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    calls: object,
+    environ: Mapping[str, str],
+    clock: login_flow.Clock,
+    daemon_client: Callable[[], object] | None,
+    progress: Callable[[int, int], None] | None,
+) -> Outcome:
     keys = {p: _identity_key(p, environ) for p in request.profiles_or_default}
     known = state.load(settings.state_dir)  # read once: discovery and login both use it
     remembered = _remembered(keys, known, settings, clock())
@@ -58,6 +98,7 @@ def all_regions(
         clock=clock,
         daemon_client=daemon_client,
         progress=progress,
+        prompt=None,  # all_regions asks, once, around the whole run
     )
     if all(p in remembered for p in keys):  # no AWS call needed to know the regions
         found = Discovery(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.flows import routes, tokens
-from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.deliver import Delivered, account_key, deliver, save_state
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
 from ecrlogin.flows.targets import Target, plan
@@ -29,6 +29,7 @@ from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import open_sink
 
 if TYPE_CHECKING:
+    from ecrlogin.flows.signin import Prompt
     from ecrlogin.flows.verify import Ask
 
 Clock = Callable[[], datetime]
@@ -55,14 +56,78 @@ def login(
     hints: Hints | None = None,
     known: state.State | None = None,
     ask: Ask | None = None,
+    prompt: Prompt | str | None = "terminal",
 ) -> Outcome:
     """Log in to every target of `request`.
 
     `regions_of(profile)` gives the regions of the profile's own registry (all-regions passes
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row. `known`: the state,
-    when the caller has read it already (all-regions). `ask`: `flows.verify.ask` (--verify).
+    when the caller has read it already (all-regions). `prompt`: how to offer an SSO sign-in
+    (`flows/signin.py`; "terminal": the real one; never with --no-input or --dry-run). `ask`:
+    `flows.verify.ask` (--verify).
     """
+    runs: list[Request] = []
+
+    def once(asked: Request) -> Outcome:
+        runs.append(asked)
+        if len(runs) > 1:
+            forget(calls)
+        return _login(
+            asked,
+            settings,
+            regions_of=regions_of,
+            calls=calls,
+            daemon_client=daemon_client,
+            clock=clock,
+            environ=environ,
+            progress=progress,
+            notes=notes,
+            hints=hints,
+            known=known if len(runs) == 1 else None,  # after a sign-in: read it again
+            ask=ask,
+        )
+
+    return with_sign_in(once, request, prompt, settings, progress)
+
+
+def with_sign_in(
+    once: Callable[[Request], Outcome],
+    request: Request,
+    prompt: Prompt | str | None,
+    settings: Settings,
+    progress: tokens.Progress | None,
+) -> Outcome:
+    """`once(request)`, and where it failed for want of an SSO session, `flows/signin.py`'s
+    question (imported only then: the cached path never needs it)."""
+    outcome = once(request)
+    if settings.no_input or settings.dry_run or prompt is None or not outcome.failed:
+        return outcome
+    from ecrlogin.flows import signin
+
+    def pause() -> None:
+        if progress:
+            progress(0, 0)  # put the bar away: a question is coming
+
+    asking = signin.TERMINAL if isinstance(prompt, str) else prompt
+    return signin.with_sign_in(once, request, prompt=asking, pause=pause, first=outcome)
+
+
+def _login(
+    request: Request,
+    settings: Settings,
+    *,
+    regions_of: RegionsOf | None,
+    calls: object,
+    daemon_client: Callable[[], object] | None,
+    clock: Clock,
+    environ: Mapping[str, str],
+    progress: tokens.Progress | None,
+    notes: Sequence[str],
+    hints: Hints | None,
+    known: state.State | None,
+    ask: Ask | None,
+) -> Outcome:
     sink = open_sink(
         settings.to,
         settings.docker_config,

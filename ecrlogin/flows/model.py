@@ -23,6 +23,7 @@ class Settings:
     force: bool = False
     dry_run: bool = False
     verify: bool = False  # ask each registry before trusting a cached record
+    no_input: bool = False  # never ask (an SSO sign-in), even on a terminal
 
     @classmethod
     def resolve(
@@ -34,6 +35,7 @@ class Settings:
         force: bool = False,
         dry_run: bool = False,
         verify: bool = False,
+        no_input: bool = False,
         environ: Mapping[str, str] = os.environ,
     ) -> Settings:
         """From command-line values: `--docker-config`, else $DOCKER_CONFIG, else ~/.docker; and
@@ -49,6 +51,7 @@ class Settings:
             force=force,
             dry_run=dry_run,
             verify=verify,
+            no_input=no_input,
         )
 
 

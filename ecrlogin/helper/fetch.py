@@ -21,7 +21,7 @@ def fetch(
     """`GetAuthorizationToken` for the registry's region (ECR Public: us-east-1) as `profile`.
 
     Returns an `ecrlogin.aws.sdk.Token`; every failure is a one-line `EcrLoginError` naming
-    the next step (`aws sso login --profile X`, a missing permission, an unreachable endpoint).
+    the next step (`ecrlogin sso login -p X`, a missing permission, an unreachable endpoint).
     """
     from ecrlogin.aws import sdk
     from ecrlogin.aws.errors import translate

@@ -719,6 +719,27 @@ def test_doctor_refuses_a_host_that_is_not_ecr_with_exit_2(
     assert "is not an ECR registry" in err
 
 
+@pytest.mark.parametrize("command", [["-r", "eu-west-1"], ["all-regions", "-q"]])
+def test_no_input_reaches_the_settings(
+    spy: Spy,
+    discovered: list[dict[str, Any]],
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(capsys, *command, "--dry-run")[0] == 0
+    assert spy.settings.no_input is False
+    assert run(capsys, *command, "--dry-run", "--no-input")[0] == 0
+    assert spy.settings.no_input is True
+
+
+def test_sso_login_takes_a_profile_or_a_session_not_both(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "sso", "login", "-p", "dev", "--sso-session", "corp")
+    assert code == 2
+    assert "not both" in err
+
+
 # --- kube-secret and the kubelet's plugin (issue 23) ---------------------------------------
 
 

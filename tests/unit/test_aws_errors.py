@@ -32,12 +32,12 @@ URL = "https://api.ecr.eu-west-1.amazonaws.com/"
         (bx.NoCredentialsError(), "no AWS credentials found for profile 'prod'", "aws configure"),
         (bx.PartialCredentialsError(provider="env", cred_var="x"), "no AWS credentials", "-p"),
         (bx.ProfileNotFound(profile="ghost"), "ghost", "aws configure list-profiles"),
-        (bx.SSOTokenLoadError(error_msg="gone"), "SSO session", "aws sso login --profile prod"),
-        (bx.UnauthorizedSSOTokenError(), "SSO session", "aws sso login --profile prod"),
+        (bx.SSOTokenLoadError(error_msg="gone"), "SSO session", "ecrlogin sso login -p prod"),
+        (bx.UnauthorizedSSOTokenError(), "SSO session", "ecrlogin sso login -p prod"),
         (
             bx.TokenRetrievalError(provider="sso", error_msg="x"),
             "SSO session",
-            "aws sso login --profile prod",
+            "ecrlogin sso login -p prod",
         ),
         (client_error("AccessDeniedException", status=403), f"may not call {ACTION}", ACTION),
         (client_error("AccessDenied", status=403), f"may not call {ACTION}", ACTION),
@@ -47,7 +47,7 @@ URL = "https://api.ecr.eu-west-1.amazonaws.com/"
         (client_error("InvalidSignatureException", "Signature expired: 2020"), "clock", "clock"),
         (client_error("Whatever", "Signature expired: 20200101T000000Z"), "clock", "clock"),
         (client_error("ThrottlingException"), "throttled", "retry"),
-        (client_error("ExpiredToken"), "have expired", "aws sso login --profile prod"),
+        (client_error("ExpiredToken"), "have expired", "ecrlogin sso login -p prod"),
         (client_error("ExpiredTokenException"), "have expired", "refresh"),
         (bx.EndpointConnectionError(endpoint_url=URL), "unreachable", "AWS_ENDPOINT_URL"),
         (bx.ConnectTimeoutError(endpoint_url=URL), "unreachable", "network"),
@@ -90,7 +90,7 @@ def test_region_prefix_and_unknown_code_keep_aws_text() -> None:
 
 def test_sso_hint_without_profile() -> None:
     found = explain(bx.UnauthorizedSSOTokenError(), profile=None)
-    assert found.hint == "run `aws sso login`"
+    assert found.hint == "run `ecrlogin sso login`"
     assert "the default AWS credentials" in found.message
 
 

@@ -339,3 +339,19 @@ def view(client: Any) -> tuple[Any, ...]:
         config.use_dualstack_endpoint,
         config.connect_timeout,
     )
+
+
+def test_forget_asks_again_with_a_new_session() -> None:
+    sessions = StubbedSessions()
+    calls = AwsCalls(session_factory=sessions)
+    key = TokenKey("p", "eu-west-1")
+    try:
+        first = calls.token(key)
+        assert calls.token(key) is first  # once per key
+        calls.forget()  # after an SSO sign-in
+        again = calls.token(key)
+        assert again.result(timeout=10).password == password_for("p", "eu-west-1")
+    finally:
+        calls.close()
+    assert again is not first
+    assert sessions.sessions == {"p": 2}

@@ -14,9 +14,11 @@ from awsfakes import ACCOUNT, EXPIRES, NOW, ClientError, NoCalls, StubbedSession
 
 from ecrlogin import registry, state
 from ecrlogin.aws.calls import AwsCalls
+from ecrlogin.aws.errors import SsoSessionError
+from ecrlogin.aws.sso import SsoSession
 from ecrlogin.cli import output
 from ecrlogin.errors import ConfigFileError, DaemonError
-from ecrlogin.flows import deliver, login
+from ecrlogin.flows import deliver, login, signin
 from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Request
 from ecrlogin.identity.identity import resolve
@@ -388,3 +390,34 @@ def test_verify_with_dry_run_plans_a_refused_one_and_calls_nothing(sandbox: Path
     settings = {"verify": True, "dry_run": True}
     (result,) = run(sandbox, calls=NoCalls(), ask=ask, settings=settings).results
     assert (result.status, result.note, len(asked)) == ("planned", login.REFUSED_NOTE, 1)
+
+
+def sso_expired_until(signed: list[str | None]) -> StubbedSessions:
+    """Profile prod fails for want of an SSO session until `signed` holds it."""
+
+    def answer(make: Any) -> Any:
+        def call(profile: str | None, region: str, service: str) -> Any:
+            if profile not in signed:
+                raise SsoSessionError(profile)
+            return make(profile, region, service)
+
+        return call
+
+    plain = StubbedSessions()
+    return StubbedSessions(ecr=answer(plain.answers["ecr"]), sts=answer(plain.answers["sts"]))
+
+
+@pytest.mark.parametrize(
+    ("settings_changes", "asked", "status"),
+    [({}, 1, "ok"), ({"no_input": True}, 0, "failed"), ({"dry_run": True}, 0, "failed")],
+)
+def test_an_expired_sso_session_is_offered_a_sign_in_then_run_again(
+    sandbox: Path, settings_changes: dict[str, Any], asked: int, status: str
+) -> None:
+    signed: list[str | None] = []
+    questions: list[str] = []
+    session = SsoSession("corp", "https://corp.example/start", "eu-west-1")
+    prompt = signin.Prompt(lambda q: questions.append(q) is None, lambda p: session, signed.append)
+    outcome = run(sandbox, EU, sso_expired_until(signed), prompt=prompt, settings=settings_changes)
+    assert len(questions) == asked
+    assert [r.status for r in outcome.results] == [status]
