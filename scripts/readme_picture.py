@@ -9,6 +9,7 @@ rich's SVG export. Nothing is typed by hand: the picture is whatever ecrlogin pr
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from rich.console import Console  # noqa: E402
 from rich.text import Text  # noqa: E402
 
 from tests.localecr import LocalEcr  # noqa: E402
-from tests.localecr.tool import ecrlogin  # noqa: E402
+from tests.localecr.tool import ecrlogin, ecrlogin_path  # noqa: E402
 
 WIDTH = 120
 OUT = ROOT / "docs" / "ecrlogin.svg"
@@ -39,8 +40,9 @@ def main() -> int:
         )
         login = ["-p", "prod", "-r", "eu-west-1", "-r", "us-east-1", "-a", local.second_account]
         runs = [login, login, ["status"]]  # the second run: everything still valid
+        runs.append(["doctor", local.image("eu-west-1")])
         for argv in runs:
-            done = ecrlogin(*argv, env=env)
+            done = doctor(local, argv, env) if argv[0] == "doctor" else ecrlogin(*argv, env=env)
             if done.returncode != 0:
                 print(done.stdout, done.stderr, file=sys.stderr)
                 return 1
@@ -50,6 +52,21 @@ def main() -> int:
     console.save_svg(str(OUT), title="ecrlogin")
     print(f"wrote {OUT.relative_to(ROOT)}")
     return 0
+
+
+def doctor(
+    local: LocalEcr, argv: list[str], env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """doctor asks the registry itself: run it where the ECR names resolve (dockerd's mount
+    namespace, as the docker CLI runs), trusting the local ECR's CA."""
+    return subprocess.run(
+        ["nsenter", "-m", "-t", str(local.dockerd_pid), "--", ecrlogin_path(), *argv],
+        env=env | {"SSL_CERT_FILE": str(local.ca_dir / "ca.crt")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 if __name__ == "__main__":

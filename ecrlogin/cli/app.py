@@ -87,6 +87,7 @@ def login(
                 use_file=not no_project,
                 min_ttl_given=given("min_ttl") is ParameterSource.COMMANDLINE,
                 to_given=given("to") is ParameterSource.COMMANDLINE,
+                verify_given=options["verify"],
             ),
         )
         nothing = project.nothing_found
@@ -147,6 +148,7 @@ def _settings(options: dict[str, Any]) -> Any:
         min_ttl=options["min_ttl"],
         force=options["force"],
         dry_run=options["dry_run"],
+        verify=options["verify"],
         no_input=options["no_input"],
     )
 
@@ -245,6 +247,7 @@ _NO_STORE = {
     "min_ttl": timedelta(0),
     "force": True,
     "dry_run": False,
+    "verify": False,
     "no_input": True,
 }  # kube-secret stores nowhere, always fetches, never asks
 
@@ -271,6 +274,7 @@ def kubelet_credential_provider() -> int:
     help="Exit 1 if a listed registry is expired, expiring or unknown (no record of "
     "ecrlogin's), or if none is listed.",
 )
+@click.option("--verify", is_flag=True, help="Ask each registry whether it accepts the credential.")
 @click.option(
     "--min-ttl",
     type=Duration(),
@@ -284,6 +288,7 @@ def status(
     profile: tuple[str, ...],
     region: tuple[str, ...],
     check: bool,
+    verify: bool,
     min_ttl: timedelta,
 ) -> int:
     """Show every ECR registry ecrlogin can see: who, where, and when it expires."""
@@ -293,7 +298,7 @@ def status(
     from ecrlogin.flows.model import Settings
 
     with json_on_failure(fmt, "registries"):
-        query = flow.StatusQuery(profile, region, check, min_ttl)
+        query = flow.StatusQuery(profile, region, check, min_ttl, verify)
         report = flow.status(Settings.resolve(docker_config), query, clock=utc_now)
     output.print_status(report, fmt=fmt, now=utc_now())
     return 1 if report.fails_check else 0
@@ -378,6 +383,37 @@ def sso_login(
     )
     output.print_sso_login(result, quiet=quiet)
     return 0
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("reference", metavar="IMAGE|HOST")
+@profile_option(help="The profile --fix logs in with. Default: the routing rules' choice.")
+@docker_config_option
+@click.option(
+    "--to",
+    type=click.Choice(["docker", "daemon", "helper", "podman"]),
+    default="docker",
+    show_default=True,
+    help="Whose view: where that client reads credentials.",
+)
+@output_option
+@click.option(
+    "--fix", is_flag=True, help="Where the cause is ecrlogin's, log in again and re-check."
+)
+def doctor(
+    reference: str, profile: str | None, docker_config: str | None, to: str, fmt: str, fix: bool
+) -> int:
+    """Why would a pull of IMAGE fail? The client's steps, one by one; changes nothing unless
+    --fix. Exit 0 when every step passes, 1 when one fails."""
+    from ecrlogin.cli import output
+    from ecrlogin.flows import doctor as flow
+    from ecrlogin.flows.model import Settings
+
+    with json_on_failure(fmt, "steps"):
+        request = flow.DoctorRequest(reference, profile, to, fix)
+        report = flow.doctor(request, Settings.resolve(docker_config, to=to))
+    output.print_doctor(report, fmt=fmt)
+    return 1 if report.final.verdict else 0
 
 
 @cli.command(context_settings=CONTEXT)

@@ -180,6 +180,11 @@ def login_options(command: F) -> F:
             "--dry-run", is_flag=True, help="Show what would be done; no AWS call, no write."
         ),
         click.option(
+            "--verify",
+            is_flag=True,
+            help="Ask each registry (GET /v2/) before trusting a stored token; refused: fetch.",
+        ),
+        click.option(
             "--no-input",
             is_flag=True,
             help="Never ask (to sign in to an expired SSO session), even on a terminal.",

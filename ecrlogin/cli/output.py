@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ecrlogin.text import shown
 
 if TYPE_CHECKING:  # the cached path renders a login: it must not import status or logout
+    from ecrlogin.flows.doctor import Diagnosis, Report
     from ecrlogin.flows.kubesecret import SecretOutcome
     from ecrlogin.flows.logout import Removal
     from ecrlogin.flows.model import Outcome, Result
@@ -69,6 +70,7 @@ def status_json(row: StatusRow) -> dict[str, Any]:
         "expired": row.expired,
         "stored_in": row.stored_in,
         "profile_changed": row.profile_changed,
+        "accepted": row.accepted,
     }
 
 
@@ -134,8 +136,14 @@ def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> No
 
 def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
     rows = report.rows
+    refused = {r.registry for r in rows if r.accepted is False}
     for failing in report.failing:
-        error_line(f"{failing}: expired, unknown or expiring within --min-ttl")
+        why = (
+            "the registry refuses its credential"
+            if failing in refused
+            else "expired, unknown or expiring within --min-ttl"
+        )
+        error_line(f"{failing}: {why}")
     if report.empty_filter:
         error_line(f"note: {report.empty_filter}")
     if report.checked and not rows:
@@ -147,8 +155,9 @@ def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
         if not report.empty_filter:
             print("No ECR registries in the Docker config.")
         return
+    verified = ["Accepted"] if report.verified else []
     table(
-        ["Registry", "Profile", "Identity", "Expires", "Stored in"],
+        ["Registry", "Profile", "Identity", "Expires", "Stored in", *verified],
         [
             [
                 r.registry,
@@ -156,6 +165,7 @@ def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
                 short_identity(r.identity),
                 ("expired " if r.expired else "") + local_time(r.expires_at, now),
                 r.stored_in or "-",
+                *([_accepted(r.accepted)] if verified else []),
             ]
             for r in rows
         ],
@@ -168,6 +178,10 @@ def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
     )
 
 
+def _accepted(accepted: bool | None) -> str:
+    return "no answer" if accepted is None else "yes" if accepted else "refused"
+
+
 def print_logout(removals: Sequence[Removal], *, quiet: bool) -> None:
     for removal in removals:
         if removal.error:
@@ -176,6 +190,91 @@ def print_logout(removals: Sequence[Removal], *, quiet: bool) -> None:
             where = f" ({removal.stored_in})" if removal.stored_in else ""
             verb = "logged out" if removal.removed else "was not logged in"
             print(shown(f"{removal.registry}: {verb}{where}"))
+
+
+MARKS = {"ok": "✓", "failed": "✗", "warning": "!", "skipped": "-"}
+DOCTOR_WIDTH = 80  # off a terminal (COLUMNS overrides)
+
+
+def doctor_json(diagnosis: Diagnosis) -> dict[str, Any]:
+    verdict = diagnosis.verdict
+    return {
+        "image": diagnosis.image,
+        "registry": diagnosis.registry,
+        "steps": [
+            {"step": s.step, "status": s.status, "detail": s.detail} for s in diagnosis.steps
+        ],
+        "verdict": {
+            "step": verdict.step if verdict else None,
+            "cause": verdict.cause if verdict else None,
+            "fix": verdict.fix if verdict else None,
+        },
+        "seconds": round(diagnosis.seconds, 2),
+        "error": None,
+    }
+
+
+def print_doctor(report: Report, *, fmt: str) -> None:
+    """The steps, a mark each, the verdict last; with --fix, the login and the second check."""
+    if fmt == "json":
+        data = doctor_json(report.final)
+        if report.second is not None:
+            data["fixed"] = {
+                "before": doctor_json(report.first)["verdict"],
+                "login": [result_json(r) for r in report.login.results] if report.login else [],
+            }
+        emit_json(data)
+        return
+    width = _width(sys.stdout) if sys.stdout.isatty() else _columns(DOCTOR_WIDTH)
+    print("\n".join(doctor_lines(report.first, width)))
+    if report.second is None:
+        return
+    for result in report.login.results if report.login else ():
+        what = render_error(result) or result.stored_in or ""
+        print()
+        print("\n".join(_wrapped("fixing: ", shown(f"logged in: {result.status}, {what}"), width)))
+    print()
+    print("\n".join(doctor_lines(report.second, width)))
+
+
+def doctor_lines(diagnosis: Diagnosis, width: int) -> list[str]:
+    """Plain lines no longer than `width` (longer words aside): details wrapped under their
+    column, so that a terminal never folds a line."""
+
+    name_width = max(len(s.step) for s in diagnosis.steps) + 2
+    lines = [shown(f"ecrlogin doctor {diagnosis.image}")]
+    for step in diagnosis.steps:
+        detail = step.detail or step.status
+        lead = f"{MARKS.get(step.status, '?')} {step.step:<{name_width}}"
+        lines += _wrapped(lead, shown(detail), width)
+    verdict = diagnosis.verdict
+    if verdict is None:
+        lines.append(f"verdict: every step passes ({diagnosis.seconds:.1f}s)")
+        return lines
+    took = f"{diagnosis.seconds:.1f}s"
+    lines += _wrapped("verdict: ", shown(f"{verdict.step} failed ({took}): {verdict.cause}"), width)
+    lines += _wrapped("fix:     ", shown(verdict.fix), width)
+    return lines
+
+
+def _wrapped(lead: str, text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(
+        text,
+        width=max(width, len(lead) + 20),
+        initial_indent=lead,
+        subsequent_indent=" " * len(lead),
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [lead.rstrip()]
+
+
+def _columns(default: int) -> int:
+    try:
+        return max(int(os.environ.get("COLUMNS", "")), 40)
+    except ValueError:
+        return default
 
 
 def show_instructions(text: str) -> None:

@@ -6,6 +6,7 @@ clock, environment) are keyword arguments that default to the real ones.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -30,6 +31,7 @@ from ecrlogin.sinks.choose import open_sink
 
 if TYPE_CHECKING:
     from ecrlogin.flows.signin import Prompt
+    from ecrlogin.flows.verify import Ask
 
 Clock = Callable[[], datetime]
 TOKEN_LIFE = timedelta(hours=12)  # what GetAuthorizationToken grants
@@ -54,6 +56,7 @@ def login(
     notes: Sequence[str] = (),
     hints: Hints | None = None,
     known: state.State | None = None,
+    ask: Ask | None = None,
     prompt: Prompt | str | None = "terminal",
 ) -> Outcome:
     """Log in to every target of `request`.
@@ -62,7 +65,8 @@ def login(
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row. `known`: the state,
     when the caller has read it already (all-regions). `prompt`: how to offer an SSO sign-in
-    (`flows/signin.py`; "terminal": the real one; never with --no-input or --dry-run).
+    (`flows/signin.py`; "terminal": the real one; never with --no-input or --dry-run). `ask`:
+    `flows.verify.ask` (--verify).
     """
     runs: list[Request] = []
 
@@ -82,6 +86,7 @@ def login(
             notes=notes,
             hints=hints,
             known=known if len(runs) == 1 else None,  # after a sign-in: read it again
+            ask=ask,
         )
 
     return with_sign_in(once, request, prompt, settings, progress)
@@ -122,6 +127,7 @@ def _login(
     notes: Sequence[str],
     hints: Hints | None,
     known: state.State | None,
+    ask: Ask | None,
 ) -> Outcome:
     sink = open_sink(
         settings.to,
@@ -146,6 +152,11 @@ def _login(
             targets = routes.bound(targets, aws)
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
+        verified = verify_cached(decided, settings, environ, ask) if settings.verify else {}
+        refused = {t: r for t, r in decided.items() if verified.get(t) == REFUSED_NOTE}
+        decided = {t: r for t, r in decided.items() if t not in refused}
+        if settings.dry_run:  # fetch nothing: a refused one is what a real run would fetch
+            decided |= {t: tokens.result_for(t, "planned", r.registry) for t, r in refused.items()}
         pending = [t for t in targets if t not in decided]
         fetched, failed = (
             tokens.fetch(pending, aws(), progress, remembered_caller(known))
@@ -160,6 +171,9 @@ def _login(
     if delivered.records:
         log.debug("wrote %s and ecrlogin's state in %s", sink.place, settings.state_dir)
     results = {**decided, **failed, **delivered.results}
+    for target, note in verified.items():
+        if note and target in results:
+            results[target] = dataclasses.replace(results[target], note=note)
     ordered = _one_per_host([results[t] for t in targets if t not in dropped])
     extra = []
     if settings.min_ttl > TOKEN_LIFE:
@@ -266,6 +280,34 @@ def _candidates(
     for f in fetched:
         found[f.target] = Candidate(f.target, f.registry.host, f.registry.account, f.account)
     return [found[t] for t in targets if t in found]
+
+
+REFUSED_NOTE = "the registry refused the stored credential: fetched again"
+
+
+def verify_cached(
+    decided: Mapping[Target, Result],
+    settings: Settings,
+    environ: Mapping[str, str],
+    ask: Ask | None = None,
+) -> dict[Target, str]:
+    """--verify: ask every cached registry at once; a refused one is fetched again (its note
+    says why), an unreachable one stays cached with a warning. Only notes are returned: the
+    targets whose note is REFUSED_NOTE leave `decided`; the others keep theirs."""
+    from ecrlogin.flows import verify
+
+    cached = {t: r.registry.host for t, r in decided.items() if r.status == "cached" and r.registry}
+    to = settings.to
+    asking = ask or verify.ask
+    answers = asking([(h, to) for h in cached.values()], settings.docker_config, environ)
+    notes = {}
+    for target, host in cached.items():
+        answer = answers[(host, to)]
+        if answer.accepted is False:
+            notes[target] = REFUSED_NOTE
+        elif answer.accepted is None:
+            notes[target] = f"warning: could not ask the registry ({answer.why}); kept as cached"
+    return notes
 
 
 def remembered_caller(known: state.State) -> tokens.Remembered:

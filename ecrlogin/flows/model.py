@@ -22,6 +22,7 @@ class Settings:
     min_ttl: timedelta = timedelta(hours=1)
     force: bool = False
     dry_run: bool = False
+    verify: bool = False  # ask each registry before trusting a cached record
     no_input: bool = False  # never ask (an SSO sign-in), even on a terminal
 
     @classmethod
@@ -33,6 +34,7 @@ class Settings:
         min_ttl: timedelta = timedelta(hours=1),
         force: bool = False,
         dry_run: bool = False,
+        verify: bool = False,
         no_input: bool = False,
         environ: Mapping[str, str] = os.environ,
     ) -> Settings:
@@ -48,6 +50,7 @@ class Settings:
             min_ttl=min_ttl,
             force=force,
             dry_run=dry_run,
+            verify=verify,
             no_input=no_input,
         )
 

@@ -35,6 +35,7 @@ class ProjectOptions:
     use_file: bool = True  # not --no-project
     min_ttl_given: bool = False  # the command line wins over the file
     to_given: bool = False
+    verify_given: bool = False
 
 
 def in_project(
@@ -71,6 +72,8 @@ def in_project(
                 sources.setdefault(item.registry.host, item.where())
             notes += scanned.notes
         settings = _project_settings(settings, project.min_ttl, project.to, options)
+        if project.verify and not options.verify_given:
+            settings = replace(settings, verify=True)
     if options.scan:
         looked_in += [f"--from {path}" for path in options.scan]
         scanned = scan([Path(p) for p in options.scan], base=cwd, environ=environ)

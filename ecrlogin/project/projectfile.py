@@ -25,7 +25,7 @@ FILE_NAME = ".ecrlogin.toml"
 MAX_FILE_BYTES = 1024 * 1024
 Target = Literal["docker", "daemon", "helper", "podman", "helm"]
 TARGETS: tuple[Target, ...] = ("docker", "daemon", "helper", "podman", "helm")
-KEYS = ("registries", "from", "min_ttl", "to", "profiles")
+KEYS = ("registries", "from", "min_ttl", "to", "profiles", "verify")
 _Fail = Callable[[str, str], "ProjectFileError"]  # a key and what is wrong with its value
 _HINT = "fix the project file, or run with --no-project"
 
@@ -43,6 +43,7 @@ class ProjectFile:
     to: Target | None
     profiles_by_host: Mapping[str, str] = field(hash=False)
     profiles_by_account: Mapping[str, str] = field(hash=False)
+    verify: bool = False  # as --verify
 
     @property
     def folder(self) -> Path:
@@ -132,7 +133,14 @@ def _project(path: Path, data: dict[str, Any]) -> ProjectFile:
         to=_to(data.get("to"), fail),
         profiles_by_host=MappingProxyType(by_host),
         profiles_by_account=MappingProxyType(by_account),
+        verify=_verify(data.get("verify", False), fail),
     )
+
+
+def _verify(value: object, fail: _Fail) -> bool:
+    if not isinstance(value, bool):
+        raise fail("verify", "not true or false")
+    return value
 
 
 def _strings(value: object, key: str, fail: _Fail) -> list[str]:

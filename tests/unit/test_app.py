@@ -208,6 +208,7 @@ def test_status_options(sandbox: Path, capsys: pytest.CaptureFixture[str]) -> No
                 "expired": None,
                 "stored_in": "config.json",
                 "profile_changed": None,
+                "accepted": None,
             }
         ]
     }
@@ -727,6 +728,15 @@ def test_help_as_a_word_shows_the_help(
     assert code == 0
     assert out.startswith("Usage: ecrlogin")
     assert usage in out.splitlines()[0]
+
+
+def test_doctor_refuses_a_host_that_is_not_ecr_with_exit_2(
+    sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "doctor", "docker.io/library/alpine:3", "-o", "json")
+    assert code == 2
+    assert json.loads(out)["steps"] == []
+    assert "is not an ECR registry" in err
 
 
 @pytest.mark.parametrize("command", [["-r", "eu-west-1"], ["all-regions", "-q"]])

@@ -365,6 +365,47 @@ def test_the_caller_is_remembered_per_profile_definition_even_with_force(
     assert state.load(sandbox / "state").records[0].identity == result.identity  # for `status`
 
 
+@pytest.mark.parametrize(
+    ("accepted", "status", "note"),
+    [
+        (True, "cached", None),
+        (False, "ok", login.REFUSED_NOTE),
+        (None, "cached", "warning: could not ask the registry (no answer); kept as cached"),
+    ],
+)
+def test_verify_asks_the_registry_before_trusting_a_record(
+    sandbox: Path, accepted: bool | None, status: str, note: str | None
+) -> None:
+    from ecrlogin.flows.verify import Answer
+
+    run(sandbox)
+    asked: list[Any] = []
+
+    def ask(hosts: Any, docker_config: Path, environ: Any) -> dict[Any, Answer]:
+        asked.extend(hosts)
+        return {key: Answer(accepted, "no answer") for key in hosts}
+
+    (result,) = run(sandbox, ask=ask, settings={"verify": True}).results
+    assert (result.status, result.note, asked) == (status, note, [(HOST, "docker")])
+
+
+def test_verify_with_dry_run_plans_a_refused_one_and_calls_nothing(sandbox: Path) -> None:
+    from ecrlogin.flows.verify import Answer
+
+    (sandbox / "home" / ".aws").mkdir()
+    (sandbox / "home" / ".aws" / "config").write_text("[profile prod]\nregion = eu-west-1\n")
+    run(sandbox)
+    asked: list[Any] = []
+
+    def ask(hosts: Any, docker_config: Path, environ: Any) -> dict[Any, Answer]:
+        asked.extend(hosts)
+        return {key: Answer(False) for key in hosts}
+
+    settings = {"verify": True, "dry_run": True}
+    (result,) = run(sandbox, calls=NoCalls(), ask=ask, settings=settings).results
+    assert (result.status, result.note, len(asked)) == ("planned", login.REFUSED_NOTE, 1)
+
+
 def sso_expired_until(signed: list[str | None]) -> StubbedSessions:
     """Profile prod fails for want of an SSO session until `signed` holds it."""
 

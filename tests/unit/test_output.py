@@ -106,6 +106,7 @@ def test_status_json_keys() -> None:
         "stored_in",
     ]
     assert data["profile_changed"] is None  # a key added by version 2
+    assert data["accepted"] is None  # version 3: not asked
     assert data["expires_at"] == "2030-01-01T12:00:00Z"
     assert data["expired"] is True
 
@@ -383,6 +384,20 @@ def test_narrow_terminals_drop_columns_and_never_break_a_host(
 )
 def test_short_identity(arn: str | None, short: str) -> None:
     assert output.short_identity(arn) == short
+
+
+def test_doctor_lines_fit_80_columns_with_a_mark_per_step_and_the_verdict_last() -> None:
+    from ecrlogin.flows.doctor import Diagnosis, Step, Verdict
+
+    cause = "the registry refuses the stored credential: HTTP 401 (UNAUTHORIZED: " + "x " * 40
+    steps = (Step("store", "ok", "docker reads auths in /a/very/long/path/" + "p" * 30),)
+    steps += (Step("registry_auth", "failed", cause), Step("tag", "skipped", ""))
+    verdict = Verdict("registry_auth", cause, f"ecrlogin --force {HOST}")
+    lines = output.doctor_lines(Diagnosis(f"{HOST}/app:1", HOST, steps, verdict), 80)
+    assert all(len(line) <= 80 for line in lines)
+    assert [line[:2] for line in lines if line[:1] in "✓✗-"] == ["✓ ", "✗ ", "- "]
+    assert lines[-1].startswith(("fix:", " "))
+    assert any(line.startswith("verdict: registry_auth failed") for line in lines)
 
 
 SECRET = KubeSecret(

@@ -25,6 +25,7 @@ registries = ["{A}/app:1", "public.ecr.aws"]
 from = ["Dockerfile", "deploy/"]
 min_ttl = "2h"
 to = "helper"
+verify = true
 
 [profiles]
 "210987654321" = "partner"
@@ -48,6 +49,7 @@ def test_a_full_project_file(tmp_path: Path) -> None:
     ]
     assert loaded.from_paths == (tmp_path / "Dockerfile", tmp_path / "deploy")
     assert (loaded.min_ttl, loaded.to, loaded.folder) == (timedelta(hours=2), "helper", tmp_path)
+    assert loaded.verify
     assert dict(loaded.profiles_by_account) == {"210987654321": "partner"}
     assert dict(loaded.profiles_by_host) == {HOST: "prod"}
     assert (loaded.profile_for(HOST, "210987654321"), loaded.profile_for(A, "210987654321")) == (
@@ -98,6 +100,7 @@ def test_no_file_anywhere_is_none(tmp_path: Path) -> None:
         ('[profiles]\n"210987654321" = 3', 'profiles."210987654321": not a profile name'),
         (f'[profiles]\n{HOST} = "prod"', 'profiles."123456789012": a table, not a profile name'),
         ('profiles = "prod"', "profiles: not a table"),
+        ('verify = "yes"', "verify: not true or false"),
     ],
 )
 def test_each_mistake_is_one_line_naming_file_and_key(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ecrhosts import (
@@ -130,3 +131,17 @@ def test_a_filter_that_selects_nothing_names_the_unknown_profile(
 def test_a_region_filter_that_is_no_region_is_refused(dirs: tuple[Path, Path]) -> None:
     with pytest.raises(UsageError, match="'nowhere' is not an AWS region"):
         status(Settings(*dirs), StatusQuery(regions=("nowhere",)), clock=lambda: NOW, environ={})
+
+
+def test_verify_marks_each_row_and_check_fails_a_refused_one(dirs: tuple[Path, Path]) -> None:
+    from ecrlogin.flows.status import StatusQuery
+    from ecrlogin.flows.verify import Answer
+
+    def ask(asked: Any, docker_config: Path, environ: Any) -> dict[Any, Answer]:
+        return {key: Answer(key[0] != GOOD if key[0] != UNKNOWN else None) for key in asked}
+
+    query = StatusQuery(check=True, min_ttl=timedelta(0), verify=True)
+    report = status(Settings(*dirs), query, clock=lambda: NOW, environ={}, ask=ask)
+    accepted = {r.registry: r.accepted for r in report.rows}
+    assert (accepted[GOOD], accepted[UNKNOWN], accepted[HELPED]) == (False, None, True)
+    assert GOOD in report.failing
