@@ -4,7 +4,7 @@ about a run: whose credentials (`identity_source`) and which region (`configured
 Shared by `identity.profiles` (the full CLI) and the fast path, so the two cannot read a profile
 differently; standard library only, and none of its heavier modules (no `re`, `dataclasses` or
 `typing` at run time), since the fast path pays every import. How the files are parsed is each
-caller's: `identity.profiles` with configparser, the fast path with `fast.inifile`.
+caller's (`identity.profiles`, with configparser).
 """
 
 from __future__ import annotations

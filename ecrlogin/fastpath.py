@@ -1,7 +1,9 @@
-"""The `ecrlogin` console script: the fast path first (`ecrlogin.fast`), the full CLI
-(`ecrlogin.cli.app:entry`) for everything it does not answer.
+"""The `ecrlogin` console script: the full CLI's stored answer replayed when every input of it is
+as it was (`ecrlogin.answers`), the full CLI (`ecrlogin.cli.app:entry`) for everything else.
 
-`ECRLOGIN_NO_FASTPATH=1` skips the fast path (the tests compare the two that way).
+The fast path decides nothing: it reads no AWS file, no state, no project file and no option
+table; it compares the digest of this run's inputs with the one stored, checks the clock, prints.
+`ECRLOGIN_NO_FASTPATH=1` skips it (the tests compare the two that way).
 """
 
 from __future__ import annotations
@@ -16,25 +18,46 @@ def entry() -> None:
     if not os.environ.get(DISABLE):
         answered = _fast()
         if answered is not None:
+            text, code = answered
             try:
-                sys.stdout.write(answered)
+                sys.stdout.write(text)
                 sys.stdout.flush()
             except OSError:
                 pass  # a closed pipe: nothing more to say, as the full CLI
-            os._exit(0)  # nothing to tear down; skip the interpreter's cleanup
+            os._exit(code)  # nothing to tear down; skip the interpreter's cleanup
     from ecrlogin.cli.app import entry as full
 
     full()
 
 
-def _fast() -> str | None:
+def _fast() -> tuple[str, int] | None:
     try:
-        from ecrlogin.fast.path import answer
-        from ecrlogin.lighttime import UTC, datetime
+        import time
 
-        return answer(sys.argv[1:], os.environ, cwd=os.getcwd(), now=datetime.now(UTC))
+        from ecrlogin.answers import replay
+
+        state_dir = _state_dir(os.environ)
+        if state_dir is None:
+            return None
+        return replay(
+            sys.argv[1:], os.environ, cwd=os.getcwd(), now=time.time(), state_dir=state_dir
+        )
     except KeyboardInterrupt:
         print("ecrlogin: interrupted", file=sys.stderr)
         os._exit(130)
     except Exception:  # the fast path is an optimisation: any surprise, the full CLI decides
         return None
+
+
+def _state_dir(environ: os._Environ[str]) -> str | None:
+    """Where the full CLI keeps its answers (`state.state_dir`) in the common cases, without
+    its imports; None elsewhere (the full CLI then runs). A wrong guess can only be a miss: an
+    answer is found by a digest that covers every variable `state.state_dir` reads, and is
+    stored only in the folder that function named for those same values."""
+    if environ.get("ECRLOGIN_STATE_DIR"):
+        return os.path.expanduser(environ["ECRLOGIN_STATE_DIR"])
+    home = environ.get("HOME")
+    if not sys.platform.startswith("linux") or not home:
+        return None
+    xdg = environ.get("XDG_STATE_HOME", "").strip()
+    return os.path.join(xdg if os.path.isabs(xdg) else os.path.join(home, ".local", "state"), "ecrlogin")

@@ -11,6 +11,7 @@ and host parsing are imported only once a file has been found.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -62,6 +63,7 @@ def find_project_file(start: Path | None = None) -> Path | None:
     folder = (start or Path.cwd()).absolute()
     for candidate in (folder, *folder.parents):
         path = candidate / FILE_NAME
+        sys.audit("ecrlogin.read", str(path))  # looked for: an input of the run's answer
         try:
             if path.is_file():
                 return path
@@ -162,6 +164,7 @@ def _from_paths(value: object, folder: Path, fail: _Fail) -> tuple[Path, ...]:
     paths = []
     for index, entry in enumerate(_strings(value, "from", fail)):
         path = Path(os.path.normpath(folder / entry))
+        sys.audit("ecrlogin.read", str(path))
         if not path.exists():
             raise fail(f"from[{index}]", f"{entry} does not exist (in {folder})")
         paths.append(path)

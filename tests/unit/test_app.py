@@ -529,7 +529,7 @@ def imported(args: list[str], env: dict[str, str] | None = None) -> tuple[set[st
         for line in done.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
-    assert names & {"ecrlogin.cli.app", "ecrlogin.fast.path"}  # the parse found something
+    assert names & {"ecrlogin.cli.app", "ecrlogin.answers"}  # the parse found something
     return names, done.stdout
 
 
