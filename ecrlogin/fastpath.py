@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False  # typing itself costs an import; mypy reads this name as True
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
 DISABLE = "ECRLOGIN_NO_FASTPATH"
 
 
@@ -34,14 +38,7 @@ def _fast() -> tuple[str, int] | None:
     try:
         import time
 
-        from ecrlogin.answers import replay
-
-        state_dir = _state_dir(os.environ)
-        if state_dir is None:
-            return None
-        return replay(
-            sys.argv[1:], os.environ, cwd=os.getcwd(), now=time.time(), state_dir=state_dir
-        )
+        return answer(sys.argv[1:], os.environ, cwd=os.getcwd(), now=time.time())
     except KeyboardInterrupt:
         print("ecrlogin: interrupted", file=sys.stderr)
         os._exit(130)
@@ -49,7 +46,21 @@ def _fast() -> tuple[str, int] | None:
         return None
 
 
-def _state_dir(environ: os._Environ[str]) -> str | None:
+def answer(
+    argv: Sequence[str], environ: Mapping[str, str], *, cwd: str, now: float
+) -> tuple[str, int] | None:
+    """The stored answer of this run (stdout, exit code), or None: the full CLI runs."""
+    from ecrlogin.answers import replay
+
+    if "_ECRLOGIN_COMPLETE" in environ:
+        return None  # shell completion is Click's
+    state_dir = _state_dir(environ)
+    return (
+        None if state_dir is None else replay(argv, environ, cwd=cwd, now=now, state_dir=state_dir)
+    )
+
+
+def _state_dir(environ: Mapping[str, str]) -> str | None:
     """Where the full CLI keeps its answers (`state.state_dir`) in the common cases, without
     its imports; None elsewhere (the full CLI then runs). A wrong guess can only be a miss: an
     answer is found by a digest that covers every variable `state.state_dir` reads, and is
@@ -60,4 +71,6 @@ def _state_dir(environ: os._Environ[str]) -> str | None:
     if not sys.platform.startswith("linux") or not home:
         return None
     xdg = environ.get("XDG_STATE_HOME", "").strip()
-    return os.path.join(xdg if os.path.isabs(xdg) else os.path.join(home, ".local", "state"), "ecrlogin")
+    return os.path.join(
+        xdg if os.path.isabs(xdg) else os.path.join(home, ".local", "state"), "ecrlogin"
+    )

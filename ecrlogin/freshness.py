@@ -37,7 +37,7 @@ VOLATILE_KEYS = frozenset(
 )
 _CHAIN_KEYS = ("source_profile", "sso_session")
 if TYPE_CHECKING:
-    from hashlib import sha256
+    from hashlib import sha256 as sha256  # shared: answers.py digests with it too
 else:  # CPython's own SHA-256 (the same digest): hashlib would load OpenSSL, ~3 ms every run
     try:
         from _sha256 import sha256  # Python 3.11

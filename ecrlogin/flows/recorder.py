@@ -1,20 +1,21 @@
 """The full CLI keeps the answers the fast path may repeat (`ecrlogin.answers` replays them).
 
 A run is recorded from `start` to `finish`: every file Python opens for it and every folder it
-lists (the interpreter's audit events "open" and "os.scandir"; modules excepted, and
-"os.listdir", which is importlib's),
-every path it only looked for (the event "ecrlogin.read", raised where a run checks that a file
-exists without opening it), the AWS config and credentials files (parsed once per process), and what it wrote on stdout and stderr. A command that may be
-replayed says so with `offer`; `finish` then stores the answer when:
+scans (the interpreter's audit events "open" and "os.scandir"; modules are left out, and so is
+"os.listdir", which is importlib's), every path it only looked for (the event "ecrlogin.read",
+raised where a run checks that a file exists without opening it), the AWS config and
+credentials files (parsed once per process), and what it wrote on stdout and stderr. A command
+whose answer may be repeated says so with `offer`; `finish` then stores the answer when:
 
 - the run exited 0, wrote nothing on stderr, and every row was `cached` (nothing fetched);
 - no file it read changed while it ran (nothing written, no one else wrote);
 - the output does not depend on the clock: `-o json` or `-q` (a table says "in 11h 59m");
-- not `--force`, `--dry-run`, `-v` or `--debug`, and only where tokens live in config.json;
+- not `--force`, `--dry-run`, `-v` or `--debug`, and `--to docker` (whose cached path reads
+  config.json and the state only: no daemon, no store program);
 - every identity of the run is named by a file or a variable (`opaque_source`).
 
 The answer holds until the earliest expiry of its rows minus the run's `--min-ttl`, and never
-past the region list it used (all-regions) or 24 h.
+past the region lists it used (all-regions) or 24 h.
 """
 
 from __future__ import annotations
@@ -68,9 +69,8 @@ _hooked: list[bool] = []
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     if not _current:
         return
-    if event in ("open", "os.scandir", "ecrlogin.read"):  # not os.listdir: importlib's
-        if args and args[0] is not None:
-            _current[0].saw(args[0])
+    if event in ("open", "os.scandir", "ecrlogin.read") and args and args[0] is not None:
+        _current[0].saw(args[0])
 
 
 def start(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Recording:
@@ -80,8 +80,8 @@ def start(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Recor
         _hooked.append(True)
     recording = Recording(tuple(argv), dict(environ), os.getcwd())
     _current[:] = [recording]
-    sys.stdout = _Tee(sys.stdout, recording.stdout.append)  # type: ignore[assignment]
-    sys.stderr = _Tee(sys.stderr, lambda text: _stderr(recording, text))  # type: ignore[assignment]
+    sys.stdout = _Tee(sys.stdout, recording.stdout.append)
+    sys.stderr = _Tee(sys.stderr, lambda text: _stderr(recording, text))
     return recording
 
 
@@ -108,7 +108,6 @@ def offer(
         or settings.dry_run
         or settings.to != "docker"
         or any(r.status != "cached" or r.note or r.expires_at is None for r in results)
-        or any(r.stored_in != "config.json" for r in results)
         or any(opaque_source(r.profile, environ) for r in results)
     ):
         return
@@ -164,7 +163,10 @@ def finish(recording: Recording, code: int) -> None:
         return
     from ecrlogin.identity import profiles
 
-    for aws_file in (profiles.config_file(recording.environ), profiles.credentials_file(recording.environ)):
+    for aws_file in (
+        profiles.config_file(recording.environ),
+        profiles.credentials_file(recording.environ),
+    ):
         recording.saw(str(aws_file))  # read once per process (cached): named here every run
     stdout = "".join(recording.stdout)
     changed = [p for p, seen in recording.seen.items() if answers.digest("", [p]) != seen]
@@ -183,7 +185,8 @@ def _store(recording: Recording, stdout: str, code: int) -> None:
     from ecrlogin.files import locked, read_json_object, write_json_atomic
     from ecrlogin.safepaths import check_trusted
 
-    assert recording.valid_until is not None and recording.state_dir is not None
+    assert recording.valid_until is not None
+    assert recording.state_dir is not None
     key = answers.key(recording.argv, recording.environ, recording.cwd)
     files = sorted(recording.seen)
     entry = {
@@ -200,10 +203,10 @@ def _store(recording: Recording, stdout: str, code: int) -> None:
         check_trusted(path)
         try:
             stored = read_json_object(path, max_bytes=answers.MAX_BYTES)
-        except Exception:  # noqa: BLE001 - a cache: unreadable is empty
+        except Exception:  # a cache: unreadable is empty
             stored = {}
-        kept = stored.get("answers") if stored.get("version") == answers.VERSION else None
-        kept = dict(kept) if isinstance(kept, dict) else {}
+        found = stored.get("answers") if stored.get("version") == answers.VERSION else None
+        kept: dict[str, Any] = dict(found) if isinstance(found, dict) else {}
         kept[key] = entry
         newest = sorted(kept, key=lambda k: _written(kept[k]), reverse=True)
         kept = {k: kept[k] for k in newest[: answers.MAX_ANSWERS]}
