@@ -231,7 +231,7 @@ def full_cli(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str,
     out, err, code = io.StringIO(), io.StringIO(), 0
     with (
         mock.patch.dict(os.environ, {**env, "ECRLOGIN_NO_FASTPATH": "1"}, clear=True),
-        mock.patch("ecrlogin.flows.login.utc_now", lambda: SHOWN_AT),
+        mock.patch("ecrlogin.flows.login.utc_now", return_value=SHOWN_AT),
         contextlib.chdir(cwd),
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
