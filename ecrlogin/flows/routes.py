@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ecrlogin import state
+from ecrlogin.awsfiles import named_profile
 from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Request, Result
 from ecrlogin.flows.targets import Target, routed
@@ -20,24 +21,39 @@ log = logging.getLogger("ecrlogin")
 def identities(
     request: Request, environ: Mapping[str, str], *, check_files: bool = False
 ) -> tuple[list[Identity], list[Result]]:
-    """Each profile of the run as an Identity.
-
-    With `check_files` (--dry-run, which makes no session), a profile missing from the AWS
-    files fails on its own row; otherwise botocore's own session does that check.
-    """
+    """Each profile of the run as an Identity; a profile the AWS files do not define fails
+    on its own row (`unknown_profile`)."""
     found, failures = [], []
-    known = profiles.known_profiles(environ) if check_files else []
+    known = profiles.known_profiles(environ)
     for profile in request.profiles_or_default:
         identity = resolve(profile, environ)
-        name = identity.shown
-        if check_files and name not in (None, "default", *known):
-            from ecrlogin.aws.sdk import unknown_profile  # the message botocore's check gives
+        missing = unknown_profile(profile, identity, environ, known, check_files=check_files)
+        if missing is not None:
+            from ecrlogin.aws.sdk import unknown_profile as failure  # botocore's own message
 
-            failure = unknown_profile(name or "", known)
-            failures.append(Result("", name, "failed", failure=failure))
+            failures.append(Result("", missing, "failed", failure=failure(missing, known)))
             continue
         found.append(identity)
     return found, failures
+
+
+def unknown_profile(
+    profile: str | None,
+    identity: Identity,
+    environ: Mapping[str, str],
+    known: Sequence[str],
+    *,
+    check_files: bool,
+) -> str | None:
+    """The profile name the AWS files do not define, else None. The one the environment names
+    (AWS_DEFAULT_PROFILE, AWS_PROFILE) must exist whatever the cache holds, as botocore and the
+    aws CLI require; with `check_files` (--dry-run, which makes no session), -p's too."""
+    named = named_profile(environ)
+    if profile is None and named not in ("default", *known):
+        return named
+    if check_files and identity.shown not in (None, "default", *known):
+        return identity.shown
+    return None
 
 
 def route(

@@ -707,3 +707,30 @@ def test_completion_completes_commands_options_profiles_and_regions(
     )
     offered = {line.split(",", 1)[1] for line in done.stdout.splitlines() if "," in line}
     assert offered == expected, done.stderr
+
+
+def test_from_a_folder_named_like_a_command_is_scanned(
+    sandbox: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sandbox / "logs").mkdir()
+    (sandbox / "logs" / "Dockerfile").write_text(f"FROM {HOST}/app:1\n")
+    monkeypatch.chdir(sandbox)
+    code, out, err = run(capsys, "--from", "logs", "--dry-run", "-o", "json")
+    assert (code, err) == (0, "")
+    (row,) = json.loads(out)["results"]
+    assert (row["registry"], row["status"], row["source"]) == (HOST, "planned", "logs/Dockerfile:1")
+
+
+@pytest.mark.parametrize("variable", ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
+def test_an_unknown_aws_profile_is_exit_1_whatever_the_cache_holds(
+    tmp_path: Path, variable: str
+) -> None:
+    from replaycases import console, full_cli, utc_now, write
+    from test_fastpath import cached_case
+
+    env = write(tmp_path, cached_case(env={variable: "nope"}), utc_now())  # its record: cached
+    work = tmp_path / "work"
+    for answered in (full_cli(["-q"], env, work), console(["-q"], env, work)[:3]):
+        code, _, err = answered
+        assert code == 1
+        assert "unknown AWS profile 'nope'" in err
