@@ -730,7 +730,8 @@ def test_an_unknown_aws_profile_is_exit_1_whatever_the_cache_holds(
 
     env = write(tmp_path, cached_case(env={variable: "nope"}), utc_now())  # its record: cached
     work = tmp_path / "work"
-    for answered in (full_cli(["-q"], env, work), console(["-q"], env, work)[:3]):
+    argv = ["-q", "-r", "eu-west-1"]  # no region lookup: the record alone would say cached
+    for answered in (full_cli(argv, env, work), console(argv, env, work)[:3]):
         code, _, err = answered
         assert code == 1
         assert "unknown AWS profile 'nope'" in err
