@@ -80,8 +80,9 @@ def route(
             continue
         chosen = routing.choose(target.named, rules, environ)
         identity = resolve(chosen.profile, environ) if chosen.profile else target.identity
-        log.info("%s: profile %s (%s)", target.named.host, identity.shown or "-", chosen.rule)
-        out.append(routed(target, identity, chosen.rule))
+        why = chosen.rule.value
+        log.info("%s: profile %s (%s)", target.named.host, identity.shown or "-", why)
+        out.append(routed(target, identity, why))
         if chosen.note:
             notes.append(f"{target.named.host}: {chosen.note}")
     return list(dict.fromkeys(out)), list(dict.fromkeys(notes))

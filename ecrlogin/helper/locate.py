@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrlogin.helper import cache, quick, records
-from ecrlogin.identity import identity, profiles, routing
+from ecrlogin.identity import identity, routing
 from ecrlogin.registry import Registry
-
-_ONLY_PROFILE_RULE = "the only profile whose role or SSO account is"
 
 
 def state_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -33,7 +31,7 @@ class Place:
 
     registry: Registry
     profile: str | None  # None: the SDK's default chain
-    rule: str  # why that profile (routing's rule)
+    rule: routing.Rule | None  # why that profile (None: the caller named it)
     directory: Path
 
 
@@ -41,7 +39,7 @@ def place(registry: Registry, directory: Path, environ: Mapping[str, str] = os.e
     """The profile routing picks for `registry`, and that identity's entry for its region."""
     hints = routing.Hints(recorded=records.profiles(directory))
     route = routing.choose(registry, hints, environ)
-    if route.rule.startswith(_ONLY_PROFILE_RULE):  # rule 5 needs ecrlogin's state: read it now
+    if route.rule is routing.Rule.ONLY_PROFILE:  # rule 5 needs ecrlogin's state: read it now
         known = _default_account(directory, environ)
         hints = routing.Hints(recorded=hints.recorded, default_account=known)
         route = routing.choose(registry, hints, environ)
@@ -53,7 +51,7 @@ def entry_for(
     profile: str | None,
     directory: Path,
     environ: Mapping[str, str] = os.environ,
-    rule: str = "given",
+    rule: routing.Rule | None = None,
 ) -> Place:
     who = identity.resolve(profile, environ)
     service = "ecr-public" if registry.public else "ecr"
@@ -62,8 +60,10 @@ def entry_for(
 
 
 def _default_account(directory: Path, environ: Mapping[str, str]) -> str | None:
-    """The default identity's own account, if an ecrlogin run has learnt it (routing rule 5)."""
+    """The default identity's own account, if an ecrlogin run has learnt it (routing rule 5):
+    remembered per identity definition, as `login` remembers it (`flows.deliver.account_key`)."""
     from ecrlogin import state
+    from ecrlogin.flows.deliver import account_key
 
-    source = profiles.identity_source(None, environ)
-    return state.load(directory).account_of(source)
+    default = identity.resolve(None, environ)
+    return state.load(directory).account_of(account_key(default.source, default.fingerprint))
