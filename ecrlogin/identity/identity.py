@@ -32,8 +32,3 @@ def fingerprint(source: str, environ: Mapping[str, str] = os.environ) -> str:
     config and credentials files, or of the environment's access key id. The rule itself lives
     in `ecrlogin.freshness`, shared with the fast path."""
     return freshness.identity_fingerprint(source, profiles.aws_files(environ).sections_of)
-
-
-def definition(name: str, environ: Mapping[str, str] = os.environ) -> list[str]:
-    """`section key=value` lines that define profile `name`, secrets and refresh data left out."""
-    return freshness.definition(name, profiles.aws_files(environ).sections_of)

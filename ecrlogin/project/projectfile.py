@@ -50,13 +50,6 @@ class ProjectFile:
         """The project's folder: `from` paths are taken from here, and sources shown from here."""
         return self.path.parent
 
-    def profile_for(self, host: str, account: str | None) -> str | None:
-        """The `[profiles]` entry for a registry: its host first, then its account."""
-        by_host = self.profiles_by_host.get(host)
-        if by_host is not None or account is None:
-            return by_host
-        return self.profiles_by_account.get(account)
-
 
 def find_project_file(start: Path | None = None) -> Path | None:
     """The nearest `.ecrlogin.toml` in `start` (default: the current folder) or its parents."""
@@ -70,11 +63,6 @@ def find_project_file(start: Path | None = None) -> Path | None:
         except OSError:  # a parent we may not look into: the search goes on above it
             continue
     return None
-
-
-def find_and_load(start: Path | None = None) -> ProjectFile | None:
-    path = find_project_file(start)
-    return load_project_file(path) if path is not None else None
 
 
 def load_project_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> ProjectFile:
