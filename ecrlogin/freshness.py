@@ -46,7 +46,7 @@ else:  # CPython's own SHA-256 (the same digest): hashlib would load OpenSSL, ~3
             from _sha2 import sha256  # Python 3.12+
         except ImportError:  # other interpreters
             from hashlib import sha256
-REGION_LIST_LIFE = timedelta(hours=24)  # DESIGN v2: the region list is remembered for 24 h
+REGION_LIST_LIFE = timedelta(hours=24)  # all-regions remembers a region list this long
 
 
 def still_valid(

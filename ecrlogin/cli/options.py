@@ -108,7 +108,7 @@ def verbosity_options(command: F) -> F:
 
 
 def login_options(command: F) -> F:
-    """The options `login` and `all-regions` share (DESIGN.md's table)."""
+    """The options `login` and `all-regions` share (docs/usage.md)."""
     decorators: list[Callable[[F], F]] = [
         click.option(
             "-p",

@@ -1,5 +1,5 @@
 """Who opens what: profiles resolved once into identities, and the registries named in a run
-routed to a profile by DESIGN v2's rules when no -p was given."""
+routed to a profile by `identity.routing`'s rules when no -p was given."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which profile opens which registry: DESIGN v2's rules, first that applies.
+"""Which profile opens which registry: six rules, the first that applies wins (docs/projects.md).
 
 1. `-p` on the command line; 2. the project file's `[profiles]` (host, then account); 3. the
 profile `--to helper -p NAME` recorded for the host; 4. AWS_PROFILE (left to the SDK, which
