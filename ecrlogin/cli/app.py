@@ -161,7 +161,6 @@ def _render_login(options: dict[str, Any], settings: Any, run: Callable[[Any], A
     show_progress = not options["quiet"] and options["fmt"] == "table"
     with output.progress_bar(show_progress) as progress:
         outcome = run(progress)
-    output.print_login(outcome, fmt=options["fmt"], quiet=options["quiet"], now=utc_now())
     # a table shows "in 11h 59m": only what does not move with the clock is kept for the fast path
     recorder.offer(
         outcome,
@@ -170,6 +169,7 @@ def _render_login(options: dict[str, Any], settings: Any, run: Callable[[Any], A
         and not (options["verbose"] or options["debug"]),
         holds_until=outcome.holds_until,
     )
+    output.print_login(outcome, fmt=options["fmt"], quiet=options["quiet"], now=utc_now())
     return 1 if outcome.failed else 0
 
 

@@ -48,9 +48,21 @@ class Recording:
     seen: dict[str, str] = field(default_factory=dict)  # path -> its identity when first seen
     stdout: list[str] = field(default_factory=list)
     wrote_stderr: bool = False
+    wrote_early: bool = False  # on stdout before the answer was offered
     valid_until: datetime | None = None
     state_dir: str | None = None
     finished: bool = False
+
+    def printed(self, text: str) -> None:
+        """stdout: kept once the run offered its answer (a password printed is never kept)."""
+        if self.valid_until is not None:
+            self.stdout.append(text)
+        elif text:
+            self.wrote_early = True
+
+    def complained(self, text: str) -> None:
+        if text:
+            self.wrote_stderr = True
 
     def saw(self, path: object) -> None:
         if isinstance(path, bytes):
@@ -80,14 +92,9 @@ def start(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Recor
         _hooked.append(True)
     recording = Recording(tuple(argv), dict(environ), os.getcwd())
     _current[:] = [recording]
-    sys.stdout = _Tee(sys.stdout, recording.stdout.append)
-    sys.stderr = _Tee(sys.stderr, lambda text: _stderr(recording, text))
+    sys.stdout = _Tee(sys.stdout, recording.printed)
+    sys.stderr = _Tee(sys.stderr, recording.complained)
     return recording
-
-
-def _stderr(recording: Recording, text: str) -> None:
-    if text:
-        recording.wrote_stderr = True
 
 
 def offer(
@@ -159,7 +166,7 @@ def finish(recording: Recording, code: int) -> None:
         stream = getattr(sys, name)
         if isinstance(stream, _Tee):
             setattr(sys, name, stream.inner)
-    if code != 0 or recording.wrote_stderr or recording.valid_until is None:
+    if code != 0 or recording.wrote_stderr or recording.wrote_early or not recording.valid_until:
         return
     from ecrlogin.identity import profiles
 
@@ -225,7 +232,8 @@ class _Tee(io.TextIOBase):
         self.inner, self._seen = inner, seen
 
     def write(self, text: str) -> int:
-        self._seen(text)
+        if isinstance(text, str):  # click probes with bytes: passed on, never kept
+            self._seen(text)
         return int(self.inner.write(text))
 
     def flush(self) -> None:

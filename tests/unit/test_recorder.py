@@ -103,3 +103,12 @@ def test_at_most_so_many_answers_are_kept(tmp_path: Path, monkeypatch: pytest.Mo
         full_cli(argv, env, tmp_path / "work")
     kept = json.loads((tmp_path / ANSWERS).read_text())["answers"]
     assert [a["stdout"] == "" for a in kept.values()] == [False, True]  # the newest two
+
+
+def test_stdout_is_kept_only_once_an_answer_is_offered(capsys: pytest.CaptureFixture[str]) -> None:
+    recording = recorder.start(["password"])
+    print("the-password")  # `ecrlogin password` offers nothing: its stdout is never kept
+    recorder.finish(recording, 0)
+    assert recording.stdout == []
+    assert recording.wrote_early
+    assert capsys.readouterr().out == "the-password\n"
