@@ -112,3 +112,14 @@ def test_stdout_is_kept_only_once_an_answer_is_offered(capsys: pytest.CaptureFix
     assert recording.stdout == []
     assert recording.wrote_early
     assert capsys.readouterr().out == "the-password\n"
+
+
+def test_the_same_answer_is_not_written_again(tmp_path: Path) -> None:
+    env = write(tmp_path, cached_case(), utc_now())
+    full_cli(["-q"], env, tmp_path / "work")
+    before = (tmp_path / ANSWERS).stat()
+    full_cli(["-q"], env, tmp_path / "work")  # ECRLOGIN_NO_FASTPATH=1 again: nothing changed
+    assert (tmp_path / ANSWERS).stat().st_ino == before.st_ino
+    (tmp_path / "aws" / "config").write_text("[default]\nregion = eu-west-1\n")
+    full_cli(["-q"], env, tmp_path / "work")  # another digest: stored anew
+    assert (tmp_path / ANSWERS).stat().st_ino != before.st_ino
