@@ -17,6 +17,7 @@ settings.load_profile("ecrlogin")
 
 _AWS_VARIABLES = [name for name in os.environ if name.startswith("AWS_")]
 _DOCKER_VARIABLES = ["DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"]
+_HELM_VARIABLES = ["HELM_REGISTRY_CONFIG", "HELM_CONFIG_HOME", "XDG_CONFIG_HOME"]
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,13 @@ def fresh_logging() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private HOME, Docker config, AWS config and state directory for one test."""
-    for name in [*_AWS_VARIABLES, *_DOCKER_VARIABLES, "ECRLOGIN_STATE_DIR", "NO_COLOR"]:
+    for name in [
+        *_AWS_VARIABLES,
+        *_DOCKER_VARIABLES,
+        *_HELM_VARIABLES,
+        "ECRLOGIN_STATE_DIR",
+        "NO_COLOR",
+    ]:
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     home.mkdir()

@@ -26,7 +26,10 @@ from ecrlogin.cli.options import (
     login_options,
     output_option,
     profile_option,
+    project_options,
     region_option,
+    verbosity_options,
+    who_options,
 )
 from ecrlogin.errors import EXIT_BUG, EXIT_INTERRUPTED, EcrLoginError, redact
 
@@ -54,16 +57,7 @@ def cli() -> None:
 @region_option(
     multiple=True, help="Your own registry in this region; repeatable. Default: the profile's."
 )
-@click.option(
-    "--from",
-    "scan",
-    multiple=True,
-    metavar="PATH",
-    type=click.Path(),
-    help="Also log in to the ECR images named in this file or folder (Dockerfile, compose, "
-    "Kubernetes, Helm values); repeatable.",
-)
-@click.option("--no-project", is_flag=True, help="Ignore .ecrlogin.toml.")
+@project_options
 @login_options
 def login(
     references: tuple[str, ...],
@@ -184,6 +178,90 @@ def json_on_failure(fmt: str, key: str) -> Iterator[None]:
 
             output.emit_json({key: [], "error": error.one_line()})
         raise
+
+
+@cli.command("kube-secret", context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("references", nargs=-1, metavar="[REGISTRY_OR_IMAGE]...")
+@click.option(
+    "-n",
+    "--namespace",
+    multiple=True,
+    metavar="NS",
+    help="One Secret in NS; repeatable. Default: kubectl's.",
+)
+@click.option("--apply", "apply", is_flag=True, help="Hand it to `kubectl apply -f -` (stdin).")
+@click.option("--context", metavar="CTX", help="With --apply: kubectl's --context.")
+@region_option(multiple=True, help="Your own registry in this region; repeatable.")
+@project_options
+@who_options
+@click.option(
+    "-o",
+    "--output",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="The Secret as YAML, or as JSON (a List for several namespaces).",
+)
+@verbosity_options
+def kube_secret(
+    name: str,
+    references: tuple[str, ...],
+    namespace: tuple[str, ...],
+    apply: bool,
+    context: str | None,
+    region: tuple[str, ...],
+    scan: tuple[str, ...],
+    no_project: bool,
+    **options: Any,
+) -> int:
+    """Print a Kubernetes pull Secret (kubernetes.io/dockerconfigjson) for every registry of
+    the run, or apply it with kubectl (--apply: on kubectl's stdin, once per namespace).
+
+    Registries as for login: arguments, -r, -a, --public, the project file, --from. Any
+    registry that fails: exit 1, and nothing printed or applied.
+    """
+    from ecrlogin.cli import output
+    from ecrlogin.flows import kubesecret as flow
+    from ecrlogin.flows.project import ProjectOptions, in_project
+
+    if context and not apply:
+        raise click.UsageError("--context goes with --apply")
+    request = _request(options, references=references, regions=region)
+    project = in_project(
+        request, _settings({**options, **_NO_STORE}), ProjectOptions(scan, not no_project)
+    )
+    outcome = flow.kube_secret(
+        project.request,
+        project.settings,
+        name,
+        namespace,
+        apply=flow.Apply(context) if apply else None,
+        hints=project.hints,
+    )
+    output.print_kube_secret(outcome, fmt=options["fmt"], quiet=options["quiet"])
+    return 1 if outcome.failed else 0
+
+
+_NO_STORE = {
+    "docker_config": None,
+    "to": "docker",
+    "min_ttl": timedelta(0),
+    "force": True,
+    "dry_run": False,
+}  # kube-secret stores nowhere and always fetches
+
+
+@cli.command("kubelet-credential-provider", context_settings=CONTEXT)
+def kubelet_credential_provider() -> int:
+    """The kubelet's credential-provider plugin: a CredentialProviderRequest on stdin, the
+    CredentialProviderResponse on stdout (credentialprovider.kubelet.k8s.io/v1)."""
+    from ecrlogin.cli import output
+    from ecrlogin.flows.kubelet import respond
+
+    output.emit_compact_json(respond(sys.stdin.read()))
+    return 0
 
 
 @cli.command(context_settings=CONTEXT)

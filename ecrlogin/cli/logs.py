@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from typing import TextIO
 
 LOGGER = "ecrlogin"
+_SHOW_WARNING = warnings.showwarning
 
 
 class _StderrHandler(logging.StreamHandler[TextIO]):
@@ -28,7 +30,21 @@ def _redacting(record: logging.LogRecord) -> bool:
     return True
 
 
+def _warning_to_debug(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """A library's warning (e.g. a system pyOpenSSL older than the installed cryptography) is
+    not ecrlogin's to say: it goes to `--debug`, never to stderr on a normal run."""
+    logging.getLogger(LOGGER).debug("%s: %s (%s:%d)", category.__name__, message, filename, lineno)
+
+
 def install() -> None:
+    warnings.showwarning = _warning_to_debug
     logger = logging.getLogger(LOGGER)
     if any(isinstance(h, _StderrHandler) for h in logger.handlers):
         return
@@ -47,6 +63,7 @@ def set_verbosity(*, verbose: bool = False, debug: bool = False) -> None:
 
 def reset() -> None:
     """Back to Python's defaults (tests: no handler or level leaks from one test to the next)."""
+    warnings.showwarning = _SHOW_WARNING
     logger = logging.getLogger(LOGGER)
     logger.handlers.clear()
     logger.setLevel(logging.NOTSET)

@@ -107,8 +107,22 @@ def verbosity_options(command: F) -> F:
     return click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")(command)
 
 
-def login_options(command: F) -> F:
-    """The options `login` and `all-regions` share (docs/usage.md)."""
+def project_options(command: F) -> F:
+    """`--from PATH` and `--no-project` (login, kube-secret)."""
+    command = click.option("--no-project", is_flag=True, help="Ignore .ecrlogin.toml.")(command)
+    return click.option(
+        "--from",
+        "scan",
+        multiple=True,
+        metavar="PATH",
+        type=click.Path(),
+        help="Also the ECR registries of the images named in this file or folder (Dockerfile, "
+        "compose, Kubernetes, Helm values); repeatable.",
+    )(command)
+
+
+def who_options(command: F) -> F:
+    """Whose tokens, which accounts: `-p`, `-a`, `--public` (login, all-regions, kube-secret)."""
     decorators: list[Callable[[F], F]] = [
         click.option(
             "-p",
@@ -128,15 +142,25 @@ def login_options(command: F) -> F:
             help="Also log in to this 12-digit account's registry (cross-account); repeatable.",
         ),
         click.option("--public", is_flag=True, help="Also log in to ECR Public (public.ecr.aws)."),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+def login_options(command: F) -> F:
+    """The options `login` and `all-regions` share (DESIGN.md's table)."""
+    decorators: list[Callable[[F], F]] = [
+        who_options,
         click.option(
             "--to",
             "to",
-            type=click.Choice(["docker", "daemon", "helper", "podman"]),
+            type=click.Choice(["docker", "daemon", "helper", "podman", "helm"]),
             default="docker",
             show_default=True,
             help="docker: store as `docker login` would; daemon: have the Docker daemon "
             "check the token first, then store it; helper: set up docker-credential-ecrlogin "
-            "(no token in config.json); podman: podman's auth file.",
+            "(no token in config.json); podman: podman's auth file; helm: helm's registry config.",
         ),
         docker_config_option,
         click.option(

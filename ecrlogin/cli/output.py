@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ecrlogin.text import shown
 
 if TYPE_CHECKING:  # the cached path renders a login: it must not import status or logout
+    from ecrlogin.flows.kubesecret import SecretOutcome
     from ecrlogin.flows.logout import Removal
     from ecrlogin.flows.model import Outcome, Result
     from ecrlogin.flows.status import StatusReport, StatusRow
@@ -173,6 +174,11 @@ def emit_json(data: dict[str, Any]) -> None:
     sys.stdout.write("\n")
 
 
+def emit_compact_json(data: dict[str, Any]) -> None:
+    """One line of JSON (the kubelet's plugin answer, as Go's encoder writes it)."""
+    sys.stdout.write(json.dumps(data, separators=(",", ":")) + "\n")
+
+
 def error_line(text: str, stream: IO[str] | None = None) -> None:
     print(f"ecrlogin: {shown(text)}", file=stream or sys.stderr)
 
@@ -284,3 +290,46 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
     finally:
         if live:
             live[0][0].stop()
+
+
+def print_kube_secret(outcome: SecretOutcome, *, fmt: str, quiet: bool) -> None:
+    """The Secret on stdout (YAML, or JSON: a `List` for several namespaces), or with --apply
+    kubectl's answers; every failure on stderr, and nothing on stdout when a registry failed."""
+    for note in outcome.notes:
+        error_line(f"note: {note}")
+    secret = outcome.secret
+    if secret is None:
+        for result in outcome.results:
+            if result.failure:
+                error_line(f"{_registry_label(result)}: {render_error(result)}")
+        error_line("no Secret printed or applied: it would lack a registry")
+        return
+    if outcome.applied:
+        _print_applied(outcome, quiet)
+        return
+    manifests = secret.manifests()
+    if fmt == "json":
+        if len(manifests) == 1:
+            emit_json(manifests[0])
+        else:
+            emit_json({"apiVersion": "v1", "kind": "List", "items": manifests})
+    else:
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump_all(manifests, sort_keys=False, width=2**31))
+    if not quiet:
+        hosts = ", ".join(e.registry.host for e in secret.entries)
+        until = iso(secret.expires_at) or "unknown"
+        error_line(f"note: Secret {secret.name} for {hosts}; valid until {until}")
+
+
+def _print_applied(outcome: SecretOutcome, quiet: bool) -> None:
+    for applied in outcome.applied:
+        where = applied.namespace or "(kubectl's namespace)"
+        if not applied.ok:
+            error_line(f"{where}: {applied.message}")
+        elif not quiet:
+            print(shown(f"{where}: {applied.message}"))
+    if outcome.failed:
+        done = [a.namespace or "(kubectl's namespace)" for a in outcome.applied if a.ok]
+        error_line(f"applied in: {', '.join(done) or 'none'}")

@@ -73,20 +73,8 @@ def login(
         settings.state_dir,
     )
     with LazyCalls(calls, state_dir=settings.state_dir) as aws:
-        identities, failures = routes.identities(request, environ, check_files=settings.dry_run)
-        find_regions = regions_of or own_regions(request, aws, environ, dry_run=settings.dry_run)
-        regions: dict[Identity, Sequence[str]] = {}
-        for identity in identities:
-            try:
-                regions[identity] = find_regions(identity.profile)
-            except EcrLoginError as error:
-                failures.append(Result("", identity.shown, "failed", failure=error))
-        targets, route_notes = routes.route(
-            plan(request, list(regions), regions.__getitem__),
-            request,
-            known,
-            environ,
-            routes.with_records(hints, settings.state_dir),
+        targets, failures, route_notes = targets_of(
+            request, settings, aws, environ, known=known, hints=hints, regions_of=regions_of
         )
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
@@ -108,6 +96,36 @@ def login(
             f"ECR tokens last 12h: --min-ttl {_hours(settings.min_ttl)} fetches on every run"
         )
     return Outcome((*failures, *ordered), (*notes, *route_notes, *extra))
+
+
+def targets_of(
+    request: Request,
+    settings: Settings,
+    aws: LazyCalls,
+    environ: Mapping[str, str],
+    *,
+    known: state.State,
+    hints: Hints | None = None,
+    regions_of: RegionsOf | None = None,
+) -> tuple[list[Target], list[Result], list[str]]:
+    """The run's targets, each with the profile that opens it; the profiles that failed before
+    any target (no region, unknown profile), and the routing's notes."""
+    identities, failures = routes.identities(request, environ, check_files=settings.dry_run)
+    find_regions = regions_of or own_regions(request, aws, environ, dry_run=settings.dry_run)
+    regions: dict[Identity, Sequence[str]] = {}
+    for identity in identities:
+        try:
+            regions[identity] = find_regions(identity.profile)
+        except EcrLoginError as error:
+            failures.append(Result("", identity.shown, "failed", failure=error))
+    targets, notes = routes.route(
+        plan(request, list(regions), regions.__getitem__),
+        request,
+        known,
+        environ,
+        routes.with_records(hints, settings.state_dir),
+    )
+    return targets, failures, notes
 
 
 def _hours(span: timedelta) -> str:

@@ -24,8 +24,8 @@ from ecrlogin.project.found import FoundRegistry
 
 FILE_NAME = ".ecrlogin.toml"
 MAX_FILE_BYTES = 1024 * 1024
-Target = Literal["docker", "daemon", "helper", "podman"]
-TARGETS: tuple[Target, ...] = ("docker", "daemon", "helper", "podman")
+Target = Literal["docker", "daemon", "helper", "podman", "helm"]
+TARGETS: tuple[Target, ...] = ("docker", "daemon", "helper", "podman", "helm")
 KEYS = ("registries", "from", "min_ttl", "to", "profiles")
 _Fail = Callable[[str, str], "ProjectFileError"]  # a key and what is wrong with its value
 _HINT = "fix the project file, or run with --no-project"

@@ -37,6 +37,10 @@ def open_sink(
         from ecrlogin.sinks.podman import PodmanSink
 
         return PodmanSink.from_environment(environ)
+    if to == "helm":
+        from ecrlogin.sinks.helm import HelmSink
+
+        return HelmSink.from_environment(environ)
     return docker
 
 
@@ -44,13 +48,14 @@ def every_place(
     docker_config: Path, state_dir: Path | None = None, environ: Mapping[str, str] = os.environ
 ) -> list[Sink]:
     """Every place ecrlogin may have stored to: `status` and `logout` cover them all. The
-    podman auth file only when it exists: a run never creates it for a look."""
+    podman auth file and helm's registry config only when they exist: a run never creates
+    them for a look."""
     places = [
         open_sink(to, docker_config, state_dir=state_dir, environ=environ)
         for to in ("docker", "helper")
     ]
-    podman = open_sink("podman", docker_config, environ=environ)
-    return [*places, podman] if Path(podman.place).exists() else places
+    others = [open_sink(to, docker_config, environ=environ) for to in ("podman", "helm")]
+    return [*places, *(sink for sink in others if Path(sink.place).exists())]
 
 
 def _state_dir(given: Path | None, environ: Mapping[str, str]) -> Path:

@@ -16,24 +16,21 @@ from ecrlogin.sinks.base import Credential, Held, Stored
 @dataclass(frozen=True)
 class DockerConfigSink:
     config_dir: Path
+    name: str = dockerconfig.CONFIG_NAME  # another file of its format: helm's registry config
 
     @property
     def place(self) -> str:
-        return str(self.config_dir / dockerconfig.CONFIG_NAME)
+        return str(self.config_dir / self.name)
 
     def store(self, credentials: Sequence[Credential]) -> dict[str, Stored]:
         """Store every password as `docker login` would; a failing helper fails only its host."""
-        outcome: dict[str, Stored] = {}
-        with dockerconfig.editing(self.config_dir) as config:
-            for credential in credentials:
-                host = credential.registry.host
-                outcome[host] = _store_one(config, host, credential.password)
-        return outcome
+        with dockerconfig.editing(self.config_dir, self.name) as config:
+            return store_all(config, credentials)
 
     def erase(self, hosts: Sequence[str]) -> dict[str, Stored]:
         """Remove each host from config.json and from its store."""
         outcome: dict[str, Stored] = {}
-        with dockerconfig.editing(self.config_dir) as config:
+        with dockerconfig.editing(self.config_dir, self.name) as config:
             for host in hosts:
                 dest = dockerconfig.destination(config, host)
                 try:
@@ -50,7 +47,7 @@ class DockerConfigSink:
         return outcome
 
     def held(self) -> dict[str, Held]:
-        config = dockerconfig.load(self.config_dir)
+        config = dockerconfig.load(self.config_dir, self.name)
         return {
             host: Held(
                 host,
@@ -60,6 +57,11 @@ class DockerConfigSink:
             for host in dockerconfig.hosts(config)
             if registry.is_ecr_host(host) and not _served_by_ecrlogin(config, host)
         }
+
+
+def store_all(config: dict[str, object], credentials: Sequence[Credential]) -> dict[str, Stored]:
+    """Store each password into the loaded `config` as `docker login` would."""
+    return {c.registry.host: _store_one(config, c.registry.host, c.password) for c in credentials}
 
 
 def _store_one(config: dict[str, object], host: str, password: str) -> Stored:

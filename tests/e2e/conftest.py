@@ -33,7 +33,7 @@ def _missing() -> list[str]:
     try:
         ecrlogin_path()
     except FileNotFoundError:
-        missing.append("the ecrlogin console script (pip install -e '.[dev]')")
+        missing.append("the ecrlogin console script (make venv)")
     return missing
 
 

@@ -17,7 +17,7 @@ def ecrlogin_path() -> str:
     if found is None:
         raise FileNotFoundError(
             "no `ecrlogin` console script beside "
-            f"{sys.executable} or on PATH; install the project: pip install -e '.[dev]'"
+            f"{sys.executable} or on PATH; install the project: make venv"
         )
     return found
 

@@ -69,8 +69,12 @@ class World:
     victim: Sandbox
     code: str  # PYTHONPATH for the victim's interpreter: ecrlogin and what it imports
 
-    def victim_run(self, moto: Moto, *args: str, umask: str | None = None, **env: str) -> Run:
-        prefix: tuple[str, ...] = (SYSTEM_PYTHON, "-c", ENTRY)
+    def victim_run(
+        self, moto: Moto, *args: str, umask: str | None = None, site: bool = False, **env: str
+    ) -> Run:
+        # -S: the system's own site-packages (Debian's python3-openssl, …) stay out of the
+        # victim's imports unless a test asks for them; PYTHONPATH gives it the venv's.
+        prefix: tuple[str, ...] = (SYSTEM_PYTHON, *(() if site else ("-S",)), "-c", ENTRY)
         if umask is not None:
             prefix = ("sh", "-c", f'umask {umask}; exec "$@"', "sh", *prefix)
         full_env = self.victim.env(moto.url, PYTHONPATH=self.code, **env)
@@ -90,7 +94,7 @@ def code() -> Iterator[str]:
     when the victim may read them, else a copy it may read (a clone under a 0700 folder, as a
     CI machine may make it), removed afterwards."""
     here = f"{PROJECT}{os.pathsep}{sysconfig.get_paths()['purelib']}"
-    probe = as_user(VICTIM, SYSTEM_PYTHON, "-c", "import ecrlogin.cli.app, botocore, click")
+    probe = as_user(VICTIM, SYSTEM_PYTHON, "-S", "-c", "import ecrlogin.cli.app, botocore, click")
     if subprocess.run(probe, env={"PYTHONPATH": here}, capture_output=True).returncode == 0:
         yield here
         return
@@ -262,6 +266,20 @@ def test_the_victims_readable_config_is_made_0600_before_the_token_goes_in(
     assert config.stat().st_uid == VICTIM
     assert attacker("cat", str(config), check=False).returncode != 0
     assert world.leaks(moto) == []
+
+
+def test_the_system_python_with_its_own_packages_prints_nothing_on_stderr(
+    world: World, moto: Moto
+) -> None:
+    """Debian's python3-openssl beside a newer cryptography warns when botocore loads urllib3's
+    pyOpenSSL support: a dependency's warning, not ecrlogin's, so only `--debug` shows it."""
+    run = world.victim_run(moto, "-q", HOST, site=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    debug = world.victim_run(moto, "-q", "--force", "--debug", HOST, site=True)
+    assert debug.returncode == 0, debug.stderr
+    warned = [line for line in debug.stderr.splitlines() if "Warning:" in line]
+    assert all(line.startswith("ecrlogin: DEBUG: ") for line in warned), warned
 
 
 def test_a_shared_sticky_dir_still_works_for_its_own_files(world: World, moto: Moto) -> None:

@@ -735,3 +735,81 @@ def test_an_unknown_aws_profile_is_exit_1_whatever_the_cache_holds(
         code, _, err = answered
         assert code == 1
         assert "unknown AWS profile 'nope'" in err
+
+
+# --- kube-secret and the kubelet's plugin (issue 23) ---------------------------------------
+
+
+def test_kube_secret_prints_yaml_and_stores_nothing(
+    mocked: None, sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    code, out, err = run(capsys, "kube-secret", "ecr-pull", "-n", "a", "-r", "eu-west-1", "-q")
+    assert (code, err) == (0, "")
+    (secret,) = yaml.safe_load_all(out)
+    assert (secret["kind"], secret["metadata"]["namespace"]) == ("Secret", "a")
+    assert secret["type"] == "kubernetes.io/dockerconfigjson"
+    assert not (sandbox / "docker").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["kube-secret", "ecr-pull", "--context", "x"], "--context goes with --apply"),
+        (["kube-secret", "Bad_Name"], "not a valid Secret name"),
+        (["kube-secret", "ok", "-n", "Bad"], "not a valid namespace"),
+    ],
+)
+def test_kube_secret_refuses_a_bad_command_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str], says: str
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # a call would fail with exit 1
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (2, "")
+    assert says in err
+
+
+def test_kubelet_plugin_failure_is_one_line_on_stderr(
+    aws_keys: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
+    request = {
+        "apiVersion": "credentialprovider.kubelet.k8s.io/v1",
+        "kind": "CredentialProviderRequest",
+        "image": f"{OTHER}/app:1",
+    }
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(request)))
+    code, out, err = run(capsys, "kubelet-credential-provider")
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1
+    assert err.startswith("ecrlogin: error: ")
+
+
+def test_kubelet_plugin_imports_no_rich(moto_server: str) -> None:
+    import os
+
+    text = json.dumps(
+        {
+            "apiVersion": "credentialprovider.kubelet.k8s.io/v1",
+            "kind": "CredentialProviderRequest",
+            "image": f"{MOTO_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ecrlogin", "kubelet-credential-provider"],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    response = json.loads(done.stdout)
+    assert response["auth"][f"{MOTO_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"]["username"] == "AWS"
+    loaded = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "botocore" in loaded
+    assert heavy(loaded, ("rich", "docker")) == set()

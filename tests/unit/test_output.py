@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ecrlogin import registry
 from ecrlogin.cli import output
 from ecrlogin.errors import AwsError
+from ecrlogin.flows.kubesecret import Applied, Entry, KubeSecret, SecretOutcome
 from ecrlogin.flows.logout import Removal
 from ecrlogin.flows.model import Outcome, Result
 from ecrlogin.flows.status import StatusReport, StatusRow
@@ -362,3 +367,62 @@ def test_narrow_terminals_drop_columns_and_never_break_a_host(
 )
 def test_short_identity(arn: str | None, short: str) -> None:
     assert output.short_identity(arn) == short
+
+
+SECRET = KubeSecret(
+    "ecr-pull",
+    ("team-a", "team-b"),
+    (
+        Entry(registry.parse(HOST), "pw-" + "k" * 40, datetime(2030, 1, 2, tzinfo=UTC)),
+        Entry(registry.public(), "pw-" + "p" * 40, datetime(2030, 1, 1, 18, tzinfo=UTC)),
+    ),
+)
+
+
+def test_kube_secret_yaml_is_read_back_by_kubectl_offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output.print_kube_secret(SecretOutcome(SECRET, ()), fmt="yaml", quiet=True)
+    printed, said = capsys.readouterr()
+    assert said == ""
+    (tmp_path / "secret.yaml").write_text(printed)
+    (tmp_path / "kustomization.yaml").write_text("resources:\n- secret.yaml\n")
+    # `kubectl kustomize` parses manifests without a cluster (`create --dry-run=client` needs one)
+    kubectl = Path(sys.executable).parent / "kubectl"
+    env = {"PATH": os.defpath, "HOME": str(tmp_path), "KUBECONFIG": os.devnull}
+    read = subprocess.run(
+        [kubectl, "kustomize", tmp_path], capture_output=True, env=env, check=True
+    )
+    assert list(yaml.safe_load_all(read.stdout)) == SECRET.manifests()
+    assert SECRET.manifests()[0]["metadata"]["annotations"] == {
+        "ecrlogin/expires-at": "2030-01-01T18:00:00Z"
+    }
+
+
+def test_kube_secret_json_is_a_list_for_several_namespaces(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    output.print_kube_secret(SecretOutcome(SECRET, ()), fmt="json", quiet=False)
+    printed, said = capsys.readouterr()
+    assert json.loads(printed) == {"apiVersion": "v1", "kind": "List", "items": SECRET.manifests()}
+    assert "pw-" not in said
+    assert said.startswith(f"ecrlogin: note: Secret ecr-pull for {HOST}, public.ecr.aws; valid")
+
+
+def test_kube_secret_failures_print_no_secret(capsys: pytest.CaptureFixture[str]) -> None:
+    failed = Result("eu-west-1", "prod", "failed", registry.parse(HOST), failure=AwsError("denied"))
+    output.print_kube_secret(SecretOutcome(None, (failed,)), fmt="json", quiet=True)
+    printed, said = capsys.readouterr()
+    assert printed == ""
+    assert said.splitlines() == [
+        f"ecrlogin: {HOST}: denied",
+        "ecrlogin: no Secret printed or applied: it would lack a registry",
+    ]
+
+
+def test_kube_secret_applied_says_where(capsys: pytest.CaptureFixture[str]) -> None:
+    applied = (Applied("team-a", "secret/ecr-pull configured", True), Applied("b", "no", False))
+    output.print_kube_secret(SecretOutcome(SECRET, (), applied=applied), fmt="yaml", quiet=False)
+    printed, said = capsys.readouterr()
+    assert printed == "team-a: secret/ecr-pull configured\n"
+    assert said.splitlines() == ["ecrlogin: b: no", "ecrlogin: applied in: team-a"]

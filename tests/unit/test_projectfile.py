@@ -78,7 +78,7 @@ def test_no_file_anywhere_is_none(tmp_path: Path) -> None:
         ('from = ["missing/"]', "from[0]: missing/ does not exist (in "),
         ('min_ttl = "soon"', "min_ttl: 'soon' is not a duration"),
         ("min_ttl = 7200", 'min_ttl: not a duration string such as "30m" or "2h"'),
-        ('to = "file"', "to: 'file' is not one of docker, daemon, helper, podman"),
+        ('to = "file"', "to: 'file' is not one of docker, daemon, helper, podman, helm"),
         (
             '[profiles]\n"21098765432" = "x"',
             'profiles."21098765432": not a 12-digit account or an ECR host',
