@@ -50,6 +50,11 @@ def test_ecrlogin_says_what_the_full_cli_says_in_every_case(
     root = tmp_path / str(next(_counter))
     env = write(root, case, utc_now())
     stored = full_cli(argv, env, root / "work")  # stores the answer where it may be repeated
+    event(
+        "first run: answer stored"
+        if next(root.glob("**/answers.json"), None)
+        else "first run: none"
+    )
     env, cwd = touch(root, env, what)
     *answered, replayed = console(argv, env, cwd)
     note(f"first run: {stored!r}; replayed: {replayed}")
