@@ -136,6 +136,50 @@ argvs = st.one_of(
 )
 
 
+# Mostly cached runs: what a replay must repeat exactly (several accounts, state folders, modes).
+cached_files = st.builds(
+    Case,
+    region_of=st.fixed_dictionaries({p: st.sampled_from(REGIONS) for p in ("", *PROFILES)}),
+    account_of=st.fixed_dictionaries(
+        {p: st.sampled_from([ACCOUNT, OTHER]) for p in ("", *PROFILES)}
+    ),
+    role_account=st.fixed_dictionaries({p: st.sampled_from([None, ACCOUNT]) for p in PROFILES}),
+    credentials=st.just(CREDENTIALS[0]),
+    env=st.sampled_from([e for e in ENVIRONMENTS if e.get("AWS_PROFILE") != "nope"]),
+    state_at=st.sampled_from(["ECRLOGIN_STATE_DIR", "XDG_STATE_HOME", ""]),
+    entries=st.fixed_dictionaries(
+        {
+            (profile, region): st.tuples(st.sampled_from(LIVES[2:]), st.just(False), seldom)
+            for profile in (None, *PROFILES)
+            for region in REGIONS
+        }
+    ),
+    regions_fresh=st.just(True),
+    creds_store=rarely,
+    project=st.sampled_from([None, None, *PROJECTS[8:11], PROJECTS[13], PROJECTS[14]]),
+    helper_records=rarely,
+    modes=st.tuples(
+        st.sampled_from([0o600, 0o644]),
+        st.sampled_from([0o700, 0o755, 0o1777]),
+        st.sampled_from([0o600, 0o644]),
+    ),
+)
+cached_argvs = st.one_of(
+    st.tuples(
+        st.sampled_from([["-q"], ["-o", "json"], ["-q", "-o", "json"], ["-q", "--no-project"]]),
+        st.lists(st.sampled_from([["-r", r] for r in REGIONS]), max_size=2),
+        st.lists(st.sampled_from([["-p", p] for p in PROFILES]), max_size=2),
+        st.sampled_from([[], ["--min-ttl", "30m"], ["--min-ttl=2h"], ["--from", "Dockerfile"]]),
+        st.lists(st.sampled_from(HOSTS), max_size=2),
+    ).map(lambda p: [*p[0], *flat(p[1]), *flat(p[2]), *p[3], *p[4]]),
+    st.tuples(
+        st.sampled_from([["all-regions", "-q"], ["-o", "json", "all-regions"]]),
+        st.lists(st.sampled_from([["-p", p] for p in PROFILES]), max_size=2),
+        st.sampled_from([[], ["--exclude", "us-*"], ["--include", "eu-*"]]),
+    ).map(lambda parts: [*parts[0], *flat(parts[1]), *parts[2]]),
+)
+
+
 def environment(root: Path, case: Case) -> dict[str, str]:
     env = {
         "HOME": str(root / "home"),

@@ -14,7 +14,19 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
-from replaycases import ACCOUNT, PROFILES, Case, argvs, console, files, full_cli, utc_now, write
+from replaycases import (
+    ACCOUNT,
+    PROFILES,
+    Case,
+    argvs,
+    cached_argvs,
+    cached_files,
+    console,
+    files,
+    full_cli,
+    utc_now,
+    write,
+)
 
 from ecrlogin import fastpath
 
@@ -60,6 +72,19 @@ def test_ecrlogin_says_what_the_full_cli_says_in_every_case(
     note(f"first run: {stored!r}; replayed: {replayed}")
     event("compared: replayed" if replayed else "compared: full CLI both times")
     assert tuple(answered) == full_cli(argv, env, cwd)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cached_files, argv=cached_argvs)
+def test_a_replay_repeats_the_full_cli_exactly(case: Case, argv: list[str], tmp_path: Path) -> None:
+    root = tmp_path / str(next(_counter))
+    env = write(root, case, utc_now())
+    full_cli(argv, env, root / "work")
+    *answered, replayed = console(argv, env, root / "work")
+    event("compared: replayed" if replayed else "compared: full CLI both times")
+    assert tuple(answered) == full_cli(argv, env, root / "work")
 
 
 def test_a_cached_run_is_stored_then_replayed(tmp_path: Path) -> None:
