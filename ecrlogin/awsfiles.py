@@ -69,6 +69,61 @@ def identity_source(profile: str | None, environ: Mapping[str, str]) -> str:
     return f"profile:{named_profile(environ)}"
 
 
+# Keys of a profile that name the identity its credentials belong to, in the order of botocore's
+# chain: assume-role (also with a web identity), SSO, static keys. A profile with none of them
+# ends in an opaque source: a `credential_process`, container credentials or the instance role.
+_NAMING_KEYS = ("role_arn", "sso_account_id", "aws_access_key_id")
+
+
+def opaque(files: AwsFiles, profile: str | None, environ: Mapping[str, str]) -> bool:
+    """Whether the run's credentials come from a source that names no identity in any file or
+    variable (DESIGN v3: "opaque sources"), as botocore's chain would pick it.
+
+    Named: keys in the environment (no explicit profile), a web identity role in the
+    environment, or a profile (config or credentials file) with a role, an SSO account or a
+    static key. Anything else: a `credential_process`, container credentials, the instance
+    role, or none at all.
+    """
+    if not profile and environ.get("AWS_ACCESS_KEY_ID"):
+        return False
+    if environ.get("AWS_ROLE_ARN") and environ.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
+        return False
+    name = profile or named_profile(environ)
+    sections = [section for _label, section in files.sections_of("profile", name)]
+    return not any(key in section for section in sections for key in _NAMING_KEYS)
+
+
+def expanded(path: str, environ: Mapping[str, str]) -> str:
+    """`path` as botocore opens the AWS files: `$VAR` and `${VAR}` replaced from `environ`
+    (unknown ones left as they are, as `os.path.expandvars`), then `~` expanded."""
+    import os
+
+    out: list[str] = []
+    i = 0
+    while i < len(path):
+        name, end = _variable_at(path, i)
+        if name is not None and name in environ:
+            out.append(environ[name])
+            i = end
+        else:
+            out.append(path[i])
+            i += 1
+    return os.path.expanduser("".join(out))
+
+
+def _variable_at(path: str, i: int) -> tuple[str | None, int]:
+    """The variable named at `path[i]` (`$NAME` or `${NAME}`) and where it ends."""
+    if path[i] != "$":
+        return None, i
+    if path.startswith("{", i + 1):
+        end = path.find("}", i + 2)
+        return (path[i + 2 : end], end + 1) if end > i + 2 else (None, i)
+    end = i + 1
+    while end < len(path) and path[end].isascii() and (path[end].isalnum() or path[end] == "_"):
+        end += 1
+    return (path[i + 1 : end], end) if end > i + 1 else (None, i)
+
+
 def configured_region(
     files: AwsFiles, profile: str | None, environ: Mapping[str, str]
 ) -> str | None:

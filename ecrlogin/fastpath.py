@@ -51,26 +51,8 @@ def answer(
 ) -> tuple[str, int] | None:
     """The stored answer of this run (stdout, exit code), or None: the full CLI runs."""
     from ecrlogin.answers import replay
+    from ecrlogin.platforms import state_dir  # the full CLI's own rule, light
 
     if "_ECRLOGIN_COMPLETE" in environ:
         return None  # shell completion is Click's
-    state_dir = _state_dir(environ)
-    return (
-        None if state_dir is None else replay(argv, environ, cwd=cwd, now=now, state_dir=state_dir)
-    )
-
-
-def _state_dir(environ: Mapping[str, str]) -> str | None:
-    """Where the full CLI keeps its answers (`state.state_dir`) in the common cases, without
-    its imports; None elsewhere (the full CLI then runs). A wrong guess can only be a miss: an
-    answer is found by a digest that covers every variable `state.state_dir` reads, and is
-    stored only in the folder that function named for those same values."""
-    if environ.get("ECRLOGIN_STATE_DIR"):
-        return os.path.expanduser(environ["ECRLOGIN_STATE_DIR"])
-    home = environ.get("HOME")
-    if not sys.platform.startswith("linux") or not home:
-        return None
-    xdg = environ.get("XDG_STATE_HOME", "").strip()
-    return os.path.join(
-        xdg if os.path.isabs(xdg) else os.path.join(home, ".local", "state"), "ecrlogin"
-    )
+    return replay(argv, environ, cwd=cwd, now=now, state_dir=state_dir(environ))

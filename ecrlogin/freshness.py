@@ -96,16 +96,56 @@ def digest(text: str, size: int) -> str:
     return sha256(text.encode()).hexdigest()[:size]
 
 
-def identity_fingerprint(source: str, sections_of: SectionsOf) -> str:
+# The variables botocore's credential chain (and who answers it) reads for a run, besides the
+# AWS files: each is part of the identity key (DESIGN v3, "The identity in effect").
+IDENTITY_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_EC2_METADATA_DISABLED",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+)
+IDENTITY_KEY_VERSION = "3"  # DESIGN v3: records keyed before the environment counted are misses
+HASHED_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")  # secrets: only their digest
+ENDPOINT_VARIABLES = "AWS_ENDPOINT_URL"  # AWS_ENDPOINT_URL and every AWS_ENDPOINT_URL_<SERVICE>
+
+
+def environment_lines(environ: Mapping[str, str]) -> list[str]:
+    """`env NAME=value` for each identity variable set (a session token by its digest)."""
+    lines = [f"env {name}={environ[name]}" for name in IDENTITY_VARIABLES if name in environ]
+    lines += [
+        f"env {name}#{digest(environ[name], 32)}" for name in HASHED_VARIABLES if name in environ
+    ]
+    endpoints = sorted(name for name in environ if name.startswith(ENDPOINT_VARIABLES))
+    return lines + [f"env {name}={environ[name]}" for name in endpoints]
+
+
+def identity_fingerprint(
+    source: str, sections_of: SectionsOf, environ: Mapping[str, str] | None = None
+) -> str:
     """A digest of the profile's sections (following source_profile and sso_session) in the
-    config and credentials files, or of the environment's access key id (`source` says which).
+    config and credentials files, or of the environment's access key id (`source` says which),
+    and of every identity variable (`environment_lines`; `environ` defaults to os.environ).
 
     `sections_of(kind, name)` yields (file label, section) pairs, as the AWS files hold them.
     """
-    digest = sha256(source.encode())
+    if environ is None:
+        import os
+
+        environ = os.environ
+    digest = sha256(f"{IDENTITY_KEY_VERSION}\0{source}".encode())
     if source.startswith("profile:"):
         for line in definition(source.removeprefix("profile:"), sections_of):
             digest.update(b"\0" + line.encode())
+    for line in environment_lines(environ):
+        digest.update(b"\0" + line.encode())
     return digest.hexdigest()[:16]
 
 

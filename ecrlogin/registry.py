@@ -7,6 +7,7 @@ as a data file so that parsing a host never pays for importing botocore.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -90,6 +91,22 @@ def check_region(region: str) -> str:
     return region
 
 
+def check_typed_region(region: str) -> str:
+    """A region from the command line: refused when it is no region name (UsageError); a
+    warning when botocore does not know it (new regions appear before botocore knows them)."""
+    check_region(region)
+    known = {r for p in partitions() for r in p.regions if is_region_name(r)}
+    if region not in known:
+        from difflib import get_close_matches  # only here: a typo on the slow path
+
+        close = get_close_matches(region, sorted(known), n=1)
+        guess = f"; did you mean {close[0]}?" if close else ""
+        logging.getLogger("ecrlogin").warning(
+            "%s is not a region botocore knows%s (used as given)", region, guess
+        )
+    return region
+
+
 def check_configured_region(region: str, profile: str | None) -> str:
     """A region from the AWS config or environment: a bad one is a settings problem (exit 1)."""
     try:
@@ -141,11 +158,27 @@ def parse(reference: str) -> Registry:
     match = _HOST_RE.fullmatch(host)
     registry = _from_match(match) if match else None
     if registry is None:
+        broken = _broken_rule(host)
         raise UsageError(
-            f"{reference!r} is not an ECR registry",
+            f"{reference!r} is not an ECR registry{f': {broken}' if broken else ''}",
             "expected ACCOUNT.dkr.ecr.REGION.amazonaws.com[/image] or public.ecr.aws",
         )
     return registry
+
+
+def _broken_rule(host: str) -> str | None:
+    """Which rule an almost-ECR host broke: a port, upper case, a trailing dot."""
+    name, _, port = host.partition(":")
+    fixed = name.lower().rstrip(".")
+    match = _HOST_RE.fullmatch(fixed)
+    if fixed != PUBLIC_HOST and (match is None or _from_match(match) is None):
+        return None
+    rules = [
+        *([f"it has a port (:{port}); ECR registries answer on 443 only"] if port else []),
+        *(["it has upper case; ECR hosts are lower case"] if name != name.lower() else []),
+        *(["it ends in a dot"] if name.endswith(".") else []),
+    ]
+    return f"{'; '.join(rules)} (use {fixed})" if rules else None
 
 
 def _from_match(match: re.Match[str]) -> Registry | None:

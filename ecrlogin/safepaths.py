@@ -162,7 +162,7 @@ def ensure_private_dir(directory: Path, *, platform: str = sys.platform) -> None
 
     missing: list[Path] = []
     probe = directory
-    while not probe.is_dir():
+    while not _is_dir(probe, directory):
         missing.append(probe)
         if probe.parent == probe:
             break
@@ -178,6 +178,15 @@ def ensure_private_dir(directory: Path, *, platform: str = sys.platform) -> None
             raise ConfigFileError(f"cannot create {directory}: {error.strerror}") from None
         else:
             give_to_owner_of(new.parent, path=new, platform=platform)
+
+
+def _is_dir(path: Path, wanted: Path) -> bool:
+    """`path.is_dir()`, a directory this user may not look into being a ConfigFileError (a
+    state directory under another user's private one: a cache skipped, never an internal error)."""
+    try:
+        return path.is_dir()
+    except OSError as error:
+        raise ConfigFileError(f"cannot create {wanted}: {error.strerror}") from None
 
 
 def give_to_owner_of(

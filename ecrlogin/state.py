@@ -16,24 +16,25 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ecrlogin import platforms
 from ecrlogin.errors import ConfigFileError
 from ecrlogin.files import locked, read_json_object, write_json_atomic
-from ecrlogin.platforms import user_state_home
 from ecrlogin.safepaths import check_trusted
 
+if TYPE_CHECKING:
+    from ecrlogin.identity.identity import Identity
+
 STATE_NAME = "state.json"
-APP_NAME = "ecrlogin"
 log = logging.getLogger("ecrlogin")
 VERSION = 2
 
 
 def state_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> Path:
-    """`ECRLOGIN_STATE_DIR`, else the platform's user state directory (see `platforms`)."""
-    if environ.get("ECRLOGIN_STATE_DIR"):
-        return Path(environ["ECRLOGIN_STATE_DIR"]).expanduser()
-    return user_state_home(environ, platform) / APP_NAME
+    """`ECRLOGIN_STATE_DIR`, else the platform's user state directory: `platforms.state_dir`,
+    the one rule the helper and the fast path follow too."""
+    return Path(platforms.state_dir(environ, platform))
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,14 @@ class State:
     def for_host(self, host: str) -> list[Record]:
         return [r for r in self.records if r.host == host]
 
-    def account_of(self, source: str) -> str | None:
-        return (self.accounts or {}).get(source)
+    def account_of(self, identity: Identity) -> str | None:
+        """The identity's own account, as learnt for its identity key (None: not known, or an
+        opaque source not bound to the credentials it gives now)."""
+        return (self.accounts or {}).get(identity.key) if identity.cacheable else None
 
-    def caller_of(self, source: str) -> str | None:
-        return (self.callers or {}).get(source)
+    def caller_of(self, identity: Identity) -> str | None:
+        """The ARN STS named for the identity key (None as for `account_of`)."""
+        return (self.callers or {}).get(identity.key) if identity.cacheable else None
 
 
 def load(directory: Path) -> State:
@@ -225,10 +229,12 @@ def remember(
     accounts: Mapping[str, str],
     callers: Mapping[str, str] | None = None,
 ) -> None:
-    """Add or replace records (same source and host), own-account facts and caller ARNs."""
+    """Add or replace records, own-account facts and caller ARNs. A record replaces every
+    record of its host in its place, whoever stored them: the place holds one token per host,
+    and the state names the profile whose token it is."""
     with _editing(directory) as state:
-        replaced = {(r.source, r.host, r.place) for r in records}
-        kept = [r for r in state.records if (r.source, r.host, r.place) not in replaced]
+        replaced = {(r.host, r.place) for r in records}
+        kept = [r for r in state.records if (r.host, r.place) not in replaced]
         merged = {**(state.accounts or {}), **accounts}
         arns = {**(state.callers or {}), **(callers or {})}
         _save(directory, State((*kept, *records), merged, state.regions, arns))

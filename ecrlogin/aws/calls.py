@@ -43,6 +43,16 @@ class AwsCalls:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def forget(self) -> None:
+        """Drop every session, credential and answer kept so far (after an SSO sign-in the
+        same profiles are asked again, and botocore must read the new token)."""
+        self._sessions.clear()
+        self._clients.clear()
+        self._settings.clear()
+        self._credentials.clear()
+        self._identities.clear()
+        self._tokens.clear()
+
     def token(self, key: TokenKey) -> Future[sdk.Token]:
         """`GetAuthorizationToken`, once per key however often it is asked for."""
         if key not in self._tokens:
@@ -98,6 +108,21 @@ class AwsCalls:
             profile,
             region,
         )
+
+    def credential_key(self, profile: str | None) -> str | None:
+        """The access key id of the credentials the profile's chain gives now (None: none, or
+        the chain failed; the real call reports why). For an opaque source this runs the
+        `credential_process` or asks the container or instance endpoint: once per run, the
+        credentials are then the ones every call of the profile signs with."""
+        try:
+            credentials = self._profile_credentials(profile, self._session(profile))
+            if credentials is None:
+                return None
+            key_id: str | None = credentials.get_frozen_credentials().access_key
+        except Exception as error:  # the token call reports it, translated
+            log.debug("%s: no credentials now (%s)", profile or "default", type(error).__name__)
+            return None
+        return key_id or None
 
     def session_region(self, profile: str | None) -> str | None:
         """The region the SDK itself resolves for a profile (config, environment, …)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 from ecrlogin.errors import AwsError, EcrLoginError, redact
 
 _ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
@@ -15,8 +18,23 @@ class AccessDeniedError(AwsError):
     """The identity lacks a permission; all-regions falls back when DescribeRegions is denied."""
 
 
+class SsoSessionError(AwsError):
+    """The profile's IAM Identity Center session has expired or is missing: a sign-in helps."""
+
+    def __init__(self, profile: str | None) -> None:
+        who = f"profile {profile!r}" if profile else "the default AWS credentials"
+        command = f"ecrlogin sso login{f' -p {profile}' if profile else ''}"
+        super().__init__(f"the SSO session of {who} has expired or is missing", f"run `{command}`")
+        self.profile = profile
+
+
 def translate(
-    error: BaseException, *, profile: str | None, region: str, action: str
+    error: BaseException,
+    *,
+    profile: str | None,
+    region: str,
+    action: str,
+    environ: Mapping[str, str] = os.environ,
 ) -> EcrLoginError:
     """An `EcrLoginError` for any failure of an AWS call; unknown errors keep their text."""
     if isinstance(error, EcrLoginError):
@@ -33,25 +51,49 @@ def translate(
     if isinstance(error, bx.NoCredentialsError | bx.PartialCredentialsError):
         return AwsError(
             f"no AWS credentials found{f' for profile {profile!r}' if profile else ''}",
-            "run `aws configure`, `aws sso login`, or pass -p PROFILE",
+            "run `aws configure`, `ecrlogin sso login`, or pass -p PROFILE",
         )
     if isinstance(
         error, bx.SSOTokenLoadError | bx.UnauthorizedSSOTokenError | bx.TokenRetrievalError
     ):
-        return AwsError(
-            f"the SSO session of {who} has expired or is missing",
-            f"run `aws sso login{f' --profile {profile}' if profile else ''}`",
-        )
+        return SsoSessionError(profile)
     if isinstance(error, bx.ConnectTimeoutError | bx.ReadTimeoutError | bx.EndpointConnectionError):
         return AwsError(
             f"{where}AWS endpoint unreachable ({name})",
-            "check the network, proxy settings and AWS_ENDPOINT_URL",
+            f"check the network, proxy settings{_endpoint_variable(action, environ)}",
         )
     if isinstance(error, bx.CredentialRetrievalError):
-        return AwsError(f"cannot get credentials for {who}: {redact(str(error))}")
+        text = redact(str(error))
+        if "custom-process:" not in text:
+            return AwsError(f"cannot get credentials for {who}: {text}")
+        said = text.split("custom-process:", 1)[1].strip()
+        return AwsError(
+            f"cannot get credentials for {who}: its credential_process failed"
+            + (f": {said}" if said else " and printed nothing"),
+            "run the profile's credential_process command by hand to see why",
+        )
+    if isinstance(error, bx.InvalidConfigError) and "source_profile" in str(error):
+        return AwsError(
+            f"{redact(str(error)).rstrip('.')}",
+            "add that profile to the AWS config or credentials file, or fix source_profile "
+            "(`aws configure list-profiles` lists the profiles)",
+        )
     if isinstance(error, bx.BotoCoreError):
         return AwsError(f"{where}{redact(str(error))}")
     raise error
+
+
+def _endpoint_variable(action: str, environ: Mapping[str, str]) -> str:
+    """The endpoint variable that sent this call where it went, for the hint: the service's own
+    (`AWS_ENDPOINT_URL_ECR` for `ecr:…`) when set, else `AWS_ENDPOINT_URL` when set."""
+    variables = ["AWS_ENDPOINT_URL"]
+    if ":" in action:
+        service = action.split(":", 1)[0].upper().replace("-", "_")
+        variables.insert(0, f"AWS_ENDPOINT_URL_{service}")
+    for variable in variables:
+        if environ.get(variable):
+            return f" and {variable} ({environ[variable]})"
+    return ""
 
 
 def _client_error(
@@ -83,6 +125,6 @@ def _client_error(
     if code in _EXPIRED:
         return AwsError(
             f"{where}the credentials of {who} have expired",
-            f"refresh them (aws sso login{f' --profile {profile}' if profile else ''})",
+            f"refresh them (SSO: ecrlogin sso login{f' -p {profile}' if profile else ''})",
         )
     return AwsError(f"{where}{action} failed: {code}: {message}".rstrip(": "))

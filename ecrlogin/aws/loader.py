@@ -113,13 +113,16 @@ class DataLoader(Loader):
     def _cut_model(self, service: str, api_version: str | None, wanted: frozenset[str]) -> Any:
         name = self._cache_name(service, api_version, wanted)
         kept = self._kept.get(name) if self._kept is not None and name else None
-        if _whole(kept, wanted):
-            log.debug("%s service model: ecrlogin's cut copy %s", service, name)
-            return kept
+        if kept is not None:
+            problem = model_problem(kept, service, wanted)
+            if problem is None:
+                log.debug("%s service model: ecrlogin's cut copy %s", service, name)
+                return kept
+            log.debug("%s service model: the kept copy %s is ignored (%s)", service, name, problem)
         model = only_operations(
             super().load_service_model(service, "service-2", api_version), wanted
         )
-        if self._kept is not None and name and _whole(model, wanted):
+        if self._kept is not None and name and model_problem(model, service, wanted) is None:
             self._kept.put(name, model)
         return model
 
@@ -163,14 +166,126 @@ class DataLoader(Loader):
         return services
 
 
-def _whole(model: Any, wanted: frozenset[str]) -> bool:
-    """A cut model as this module makes them (a cache file may be torn or foreign)."""
+# What decides where a request of ours goes, how it is signed and what it does, pinned to
+# botocore's own models (a unit test holds this table to the installed botocore's data): a kept
+# model must say exactly this, and nothing else that could steer a request.
+PINNED: Mapping[str, Mapping[str, Any]] = {
+    "ecr": {
+        "endpointPrefix": "api.ecr",
+        "protocol": "json",
+        "protocols": ["json"],
+        "jsonVersion": "1.1",
+        "signatureVersion": "v4",
+        "signingName": "ecr",
+        "targetPrefix": "AmazonEC2ContainerRegistry_V20150921",
+        "serviceId": "ECR",
+        "apiVersion": "2015-09-21",
+        "auth": ["aws.auth#sigv4"],
+        "http": {"GetAuthorizationToken": {"method": "POST", "requestUri": "/"}},
+    },
+    "ecr-public": {
+        "endpointPrefix": "api.ecr-public",
+        "protocol": "json",
+        "protocols": ["json"],
+        "jsonVersion": "1.1",
+        "signatureVersion": "v4",
+        "signingName": "ecr-public",
+        "targetPrefix": "SpencerFrontendService",
+        "serviceId": "ECR PUBLIC",
+        "apiVersion": "2020-10-30",
+        "auth": ["aws.auth#sigv4"],
+        "http": {"GetAuthorizationToken": {"method": "POST", "requestUri": "/"}},
+    },
+    "ec2": {
+        "endpointPrefix": "ec2",
+        "protocol": "ec2",
+        "protocols": ["ec2"],
+        "signatureVersion": "v4",
+        "serviceId": "EC2",
+        "apiVersion": "2016-11-15",
+        "auth": ["aws.auth#sigv4"],
+        "http": {"DescribeRegions": {"method": "POST", "requestUri": "/"}},
+    },
+}
+# Every other key a cut model may hold: descriptions, and how answers are parsed. Anything else
+# (staticContextParams, contextParams, endpoint, hostPrefix, hostLabel, location, auth, …) is
+# refused, as is a pinned key that is missing or different.
+_DESCRIPTIVE_METADATA = frozenset({"serviceAbbreviation", "serviceFullName", "uid", "xmlNamespace"})
+_TOP_KEYS = frozenset({"version", "metadata", "operations", "shapes", "documentation"})
+_OPERATION_KEYS = frozenset(
+    {"name", "http", "input", "output", "errors", "documentation", "deprecated"}
+)
+_SHAPE_KEYS = frozenset(
+    {"type", "members", "member", "key", "value", "required", "documentation", "enum",
+     "exception", "fault", "error", "min", "max", "pattern", "sensitive", "locationName",
+     "deprecated", "deprecatedMessage", "timestampFormat", "flattened", "box", "union"}
+)  # fmt: skip
+_MEMBER_KEYS = frozenset(
+    {"shape", "documentation", "locationName", "queryName", "deprecated", "deprecatedMessage",
+     "deprecatedSince", "idempotencyToken", "box", "flattened", "xmlNamespace"}
+)  # fmt: skip
+
+
+def model_problem(model: Any, service: str, wanted: frozenset[str]) -> str | None:
+    """Why `model` is not a cut model of `service` that ecrlogin may use (None: it is).
+
+    The checks are strict: every key is one this module expects, the metadata and each
+    operation's `http` are the pinned values, every shape named exists. A kept copy is a file
+    anyone who can write the state directory can change; it must not be able to change what
+    is called, where, or how it is signed."""
+    pinned = PINNED.get(service)
+    if pinned is None or not isinstance(model, dict) or not set(model) <= _TOP_KEYS:
+        return "not a cut model of a service ecrlogin calls"
+    metadata, operations, shapes = (model.get(k) for k in ("metadata", "operations", "shapes"))
+    if not (isinstance(metadata, dict) and isinstance(operations, dict)):
+        return "no metadata or operations"
+    if not isinstance(shapes, dict) or set(operations) != wanted:
+        return "other operations than ecrlogin's"
+    expected = {k: v for k, v in pinned.items() if k != "http"}
+    if {k: v for k, v in metadata.items() if k not in _DESCRIPTIVE_METADATA} != expected:
+        return "metadata other than botocore's"
+    for name, operation in operations.items():
+        if not isinstance(operation, dict) or not set(operation) <= _OPERATION_KEYS:
+            return f"operation {name} holds keys ecrlogin does not use"
+        if operation.get("name") != name or operation.get("http") != pinned["http"].get(name):
+            return f"operation {name} is not botocore's"
+        errors = operation.get("errors", [])
+        references = [operation.get("input"), operation.get("output")]
+        if not isinstance(errors, list) or not all(
+            _reference(r, shapes) for r in [*references, *errors] if r is not None
+        ):
+            return f"operation {name} names a shape that is not there"
+    return next(filter(None, (_shape_problem(n, s, shapes) for n, s in shapes.items())), None)
+
+
+def _shape_problem(name: str, shape: Any, shapes: Mapping[str, Any]) -> str | None:
+    if not isinstance(shape, dict) or not set(shape) <= _SHAPE_KEYS:
+        return f"shape {name} holds keys ecrlogin does not use"
+    members = shape.get("members", {})
+    if not isinstance(members, dict):
+        return f"shape {name} is malformed"
+    for member in members.values():
+        if not isinstance(member, dict) or not set(member) <= _MEMBER_KEYS:
+            return f"a member of shape {name} holds keys ecrlogin does not use"
+        if not _reference(member, shapes):
+            return f"a member of shape {name} names a shape that is not there"
+    for part in ("member", "key", "value"):
+        if part in shape and not (
+            isinstance(shape[part], dict)
+            and set(shape[part]) <= _MEMBER_KEYS
+            and _reference(shape[part], shapes)
+        ):
+            return f"shape {name} names a shape that is not there"
+    return None
+
+
+def _reference(ref: Any, shapes: Mapping[str, Any]) -> bool:
+    """A `{"shape": NAME, …}` reference to a shape that is there, with no key that steers."""
     return (
-        isinstance(model, dict)
-        and isinstance(model.get("operations"), dict)
-        and set(model["operations"]) == wanted
-        and isinstance(model.get("shapes"), dict)
-        and isinstance(model.get("metadata"), dict)
+        isinstance(ref, dict)
+        and set(ref) <= _MEMBER_KEYS
+        and isinstance(ref.get("shape"), str)
+        and ref["shape"] in shapes
     )
 
 

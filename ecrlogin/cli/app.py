@@ -89,11 +89,16 @@ def login(
                 to_given=given("to") is ParameterSource.COMMANDLINE,
             ),
         )
+        nothing = project.nothing_found
         return _render_login(
             options,
             project.settings,
-            lambda progress: flow.login(
-                project.request, project.settings, progress=progress, hints=project.hints
+            lambda progress: (
+                flow.nowhere(nothing)
+                if nothing
+                else flow.login(
+                    project.request, project.settings, progress=progress, hints=project.hints
+                )
             ),
         )
 
@@ -144,6 +149,7 @@ def _settings(options: dict[str, Any]) -> Any:
         min_ttl=options["min_ttl"],
         force=options["force"],
         dry_run=options["dry_run"],
+        no_input=options["no_input"],
     )
 
 
@@ -250,7 +256,8 @@ _NO_STORE = {
     "min_ttl": timedelta(0),
     "force": True,
     "dry_run": False,
-}  # kube-secret stores nowhere and always fetches
+    "no_input": True,
+}  # kube-secret stores nowhere, always fetches, never asks
 
 
 @cli.command("kubelet-credential-provider", context_settings=CONTEXT)
@@ -269,7 +276,12 @@ def kubelet_credential_provider() -> int:
 @docker_config_option
 @profile_option(multiple=True, help="Only registries this profile stored; repeatable.")
 @region_option(multiple=True, help="Only registries in this region; repeatable.")
-@click.option("--check", is_flag=True, help="Exit 1 if a listed registry is expired or expiring.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 1 if a listed registry is expired, expiring or unknown (no record of "
+    "ecrlogin's), or if none is listed.",
+)
 @click.option(
     "--min-ttl",
     type=Duration(),
@@ -295,7 +307,7 @@ def status(
         query = flow.StatusQuery(profile, region, check, min_ttl)
         report = flow.status(Settings.resolve(docker_config), query, clock=utc_now)
     output.print_status(report, fmt=fmt, now=utc_now())
-    return 1 if report.failing else 0
+    return 1 if report.fails_check else 0
 
 
 @cli.command(context_settings=CONTEXT)
@@ -340,6 +352,42 @@ def password(
 
     secret = flow(profile, region, reference=reference, public=public)
     sys.stdout.write(secret + "\n")
+    return 0
+
+
+@cli.group(context_settings=CONTEXT)
+def sso() -> None:
+    """IAM Identity Center (AWS SSO) sessions."""
+
+
+@sso.command("login", context_settings=CONTEXT)
+@profile_option(help="The profile whose SSO session to sign in to. Default: the SDK's own.")
+@click.option("--sso-session", "session_name", metavar="NAME", help="An [sso-session NAME].")
+@click.option("--no-browser", is_flag=True, help="Only print the URL and the code.")
+@verbosity_options
+def sso_login(
+    profile: str | None,
+    session_name: str | None,
+    no_browser: bool,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
+) -> int:
+    """Sign in (device authorization) and cache the token where botocore and AWS CLI v2 read it.
+
+    The URL and the code are printed on stderr, and the browser is opened where there is a
+    display. Exit 0 when signed in, 1 otherwise.
+    """
+    from ecrlogin.cli import output
+    from ecrlogin.flows import sso as flow
+
+    logs.set_verbosity(verbose=verbose, debug=debug)
+    if profile and session_name:
+        raise click.UsageError("give -p PROFILE or --sso-session NAME, not both")
+    result = flow.sso_login(
+        profile, session_name, show=output.show_instructions, browser=not no_browser
+    )
+    output.print_sso_login(result, quiet=quiet)
     return 0
 
 

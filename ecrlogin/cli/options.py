@@ -19,6 +19,8 @@ class DefaultToLogin(click.Group):
         completing = ctx.resilient_parsing  # shell completion: words typed so far
         if completing and not args:
             return super().parse_args(ctx, args)  # complete the command names themselves
+        if args[:1] == ["help"]:  # `ecrlogin help [COMMAND]`: the help, not a registry
+            args = [*args[1:2], "--help"]
         if not args or args[0] not in ("-h", "--help", "--version"):
             takes_value = value_options([self, *self.commands.values()])
             args = route(args, set(self.commands), takes_value, refuse_typos=not completing)
@@ -132,6 +134,7 @@ def who_options(command: F) -> F:
             metavar="NAME",
             help="AWS profile; repeatable. Default: the AWS SDK's own choice.",
             shell_complete=_complete_profiles,
+            callback=_no_empty_profile,
         ),
         click.option(
             "-a",
@@ -176,6 +179,11 @@ def login_options(command: F) -> F:
         click.option(
             "--dry-run", is_flag=True, help="Show what would be done; no AWS call, no write."
         ),
+        click.option(
+            "--no-input",
+            is_flag=True,
+            help="Never ask (to sign in to an expired SSO session), even on a terminal.",
+        ),
         output_option,
         verbosity_options,
     ]
@@ -214,7 +222,18 @@ def profile_option(*, multiple: bool = False, help: str) -> Callable[[F], F]:
         metavar="NAME",
         help=help,
         shell_complete=_complete_profiles,
+        callback=_no_empty_profile,
     )
+
+
+def _no_empty_profile(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """`-p ""` is a mistake (a variable that was not set), never the default profile."""
+    given = value if isinstance(value, tuple) else (value,)
+    if "" in given:
+        raise click.BadParameter(
+            "an empty profile name; leave -p out for the SDK's default profile", ctx, param
+        )
+    return value
 
 
 def region_option(*, multiple: bool = False, help: str) -> Callable[[F], F]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the cached path renders a login: it must not import status 
     from ecrlogin.flows.kubesecret import SecretOutcome
     from ecrlogin.flows.logout import Removal
     from ecrlogin.flows.model import Outcome, Result
+    from ecrlogin.flows.sso import SignInResult
     from ecrlogin.flows.status import StatusReport, StatusRow
 
 Progress = Callable[[int, int], None]
@@ -108,8 +109,11 @@ def print_login(outcome: Outcome, *, fmt: str, quiet: bool, now: datetime) -> No
         for note in outcome.notes:
             error_line(f"note: {note}")
     if fmt == "json":
-        emit_json({"results": [result_json(r) for r in outcome.results]})
-    elif not quiet:
+        document: dict[str, Any] = {"results": [result_json(r) for r in outcome.results]}
+        if not outcome.results:
+            document["error"] = None  # a run that logged in nowhere, as a failed one says it
+        emit_json(document)
+    elif not quiet and outcome.results:
         rows = [
             [
                 _registry_label(r),
@@ -132,11 +136,16 @@ def print_status(report: StatusReport, *, fmt: str, now: datetime) -> None:
     rows = report.rows
     for failing in report.failing:
         error_line(f"{failing}: expired, unknown or expiring within --min-ttl")
+    if report.empty_filter:
+        error_line(f"note: {report.empty_filter}")
+    if report.checked and not rows:
+        error_line("--check: no registry is listed, so there is nothing to vouch for")
     if fmt == "json":
         emit_json({"registries": [status_json(r) for r in rows]})
         return
     if not rows:
-        print("No ECR registries in the Docker config.")
+        if not report.empty_filter:
+            print("No ECR registries in the Docker config.")
         return
     table(
         ["Registry", "Profile", "Identity", "Expires", "Stored in"],
@@ -167,6 +176,21 @@ def print_logout(removals: Sequence[Removal], *, quiet: bool) -> None:
             where = f" ({removal.stored_in})" if removal.stored_in else ""
             verb = "logged out" if removal.removed else "was not logged in"
             print(shown(f"{removal.registry}: {verb}{where}"))
+
+
+def show_instructions(text: str) -> None:
+    """The sign-in's URL and code, on stderr (stdout may be a pipe)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def print_sso_login(result: SignInResult, *, quiet: bool = False) -> None:
+    if quiet:
+        return
+    session = f" (sso-session {result.session_name})" if result.session_name else ""
+    until = result.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    refresh = "; the SDKs refresh it" if result.refreshable else ""
+    print(shown(f"signed in to {result.start_url}{session}: valid until {until}{refresh}"))
+    print(shown(f"token cached in {result.cache_file}"))
 
 
 def emit_json(data: dict[str, Any]) -> None:
@@ -260,7 +284,17 @@ def table(
         grid.add_row(*(Text(row[i]) for i in keep), style=style)
     # A registry host is never broken: where even two columns do not fit, the line gets longer
     # and the terminal wraps it, rather than rich folding the name.
-    _console(out, max(width, needed)).print(grid)
+    console = _console(out, max(width, needed))
+    with console.capture() as captured:
+        console.print(grid)
+    out.write("".join(_unpadded(line) for line in captured.get().splitlines(keepends=True)))
+
+
+def _unpadded(line: str) -> str:
+    """A table line without rich's padding at its end (before any closing colour codes)."""
+    import re
+
+    return re.sub(r" +((?:\x1b\[[0-9;]*m)*)(\n?)$", r"\1\2", line)
 
 
 @contextmanager
@@ -276,6 +310,10 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
     live: list[tuple[Any, Any]] = []
 
     def update(done: int, total: int) -> None:
+        if total == 0:  # a question is coming: away with the bar (a later update draws anew)
+            if live:
+                live.pop()[0].stop()
+            return
         if not live:
             from rich.progress import Progress as Bar
 

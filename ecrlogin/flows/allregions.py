@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ecrlogin import freshness, regionfilter, registry, state
 from ecrlogin.aws import sdk
@@ -22,11 +23,13 @@ from ecrlogin.aws.errors import AccessDeniedError
 from ecrlogin.aws.keys import TokenKey
 from ecrlogin.errors import ConfigFileError, EcrLoginError
 from ecrlogin.flows import login as login_flow
-from ecrlogin.flows.calls import LazyCalls
-from ecrlogin.flows.deliver import account_key
+from ecrlogin.flows.calls import LazyCalls, forget
 from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.identity import profiles
 from ecrlogin.identity.identity import resolve
+
+if TYPE_CHECKING:
+    from ecrlogin.flows.signin import Prompt
 
 FALLBACK_HOME_REGION = "us-east-1"
 
@@ -42,10 +45,46 @@ def all_regions(
     clock: login_flow.Clock = login_flow.utc_now,
     daemon_client: Callable[[], object] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    prompt: Prompt | str | None = "terminal",
 ) -> Outcome:
     """Discover each profile's regions (the list remembered for its identity while younger
     than 24 h, else DescribeRegions, asking early for the tokens of regions stored before), then
-    log in to all of them in one `login`."""
+    log in to all of them in one `login`. A profile that failed for want of an SSO session is
+    offered a sign-in (`prompt`), then run again from discovery on."""
+
+    runs: list[Request] = []
+
+    def once(asked: Request) -> Outcome:
+        runs.append(asked)
+        if len(runs) > 1:
+            forget(calls)
+        return _all_regions(
+            asked,
+            settings,
+            include=include,
+            exclude=exclude,
+            calls=calls,
+            environ=environ,
+            clock=clock,
+            daemon_client=daemon_client,
+            progress=progress,
+        )
+
+    return login_flow.with_sign_in(once, request, prompt, settings, progress)
+
+
+def _all_regions(
+    request: Request,
+    settings: Settings,
+    *,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    calls: object,
+    environ: Mapping[str, str],
+    clock: login_flow.Clock,
+    daemon_client: Callable[[], object] | None,
+    progress: Callable[[int, int], None] | None,
+) -> Outcome:
     keys = {p: _identity_key(p, environ) for p in request.profiles_or_default}
     known = state.load(settings.state_dir)  # read once: discovery and login both use it
     remembered = _remembered(keys, known, settings, clock())
@@ -58,6 +97,7 @@ def all_regions(
         clock=clock,
         daemon_client=daemon_client,
         progress=progress,
+        prompt=None,  # all_regions asks, once, around the whole run
     )
     if all(p in remembered for p in keys):  # no AWS call needed to know the regions
         found = Discovery(
@@ -79,22 +119,26 @@ def all_regions(
             caller_known=_caller_known(known, environ),
             **({"remembered": remembered} if remembered else {}),
         )
-        _remember(settings, {keys[p]: regions for p, regions in found.asked.items()}, clock())
+        asked = {keys[p]: regions for p, regions in found.asked.items() if keys.get(p)}
+        _remember(settings, {key: regions for key, regions in asked.items() if key}, clock())
         outcome = login(calls=aws(), regions_of=found.regions_of, notes=found.notes)
         return replace(outcome, holds_until=clock())  # AWS was asked: no answer to repeat
 
 
-def _lists_end(keys: Iterable[str], known: state.State) -> datetime | None:
+def _lists_end(keys: Iterable[str | None], known: state.State) -> datetime | None:
     """When the first of the remembered region lists of these identities is forgotten."""
     lists = known.regions or {}
-    asked = [lists[key].get("at") for key in keys if isinstance(lists.get(key), dict)]
+    asked = [lists[key].get("at") for key in keys if key and isinstance(lists.get(key), dict)]
     moments = [datetime.fromisoformat(at) for at in asked if isinstance(at, str)]
     return min(moments) + freshness.REGION_LIST_LIFE if moments else None
 
 
-def _identity_key(profile: str | None, environ: Mapping[str, str]) -> str:
+def _identity_key(profile: str | None, environ: Mapping[str, str]) -> str | None:
+    """The key its region list is remembered under; None for an opaque source (instance role,
+    container, `credential_process`): its account may change with no input changing, so its
+    regions are asked every run."""
     identity = resolve(profile, environ)
-    return account_key(identity.source, identity.fingerprint)
+    return identity.key if identity.cacheable else None
 
 
 def _caller_known(known: state.State, environ: Mapping[str, str]) -> Callable[[str | None], bool]:
@@ -104,14 +148,14 @@ def _caller_known(known: state.State, environ: Mapping[str, str]) -> Callable[[s
 
 
 def _remembered(
-    keys: Mapping[str | None, str], known: state.State, settings: Settings, now: datetime
+    keys: Mapping[str | None, str | None], known: state.State, settings: Settings, now: datetime
 ) -> dict[str | None, list[str]]:
     """The region lists still remembered (24 h) for these identities; none with --force (which
     asks again, so a region enabled since is picked up) or --dry-run."""
     if settings.force or settings.dry_run:
         return {}
     lists = known.regions or {}
-    found = {p: freshness.remembered_regions(lists.get(key), now) for p, key in keys.items()}
+    found = {p: freshness.remembered_regions(lists.get(key), now) for p, key in keys.items() if key}
     return {p: regions for p, regions in found.items() if regions is not None}
 
 

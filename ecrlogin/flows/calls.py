@@ -39,3 +39,10 @@ class LazyCalls:
     ) -> None:
         if self._made is not None:  # what the caller gave, the caller closes
             self._made.close()
+
+
+def forget(calls: object) -> None:
+    """A run again after a sign-in: the given calls (a test's, all-regions') start afresh."""
+    drop = getattr(calls, "forget", None)
+    if drop is not None:
+        drop()

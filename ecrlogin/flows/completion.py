@@ -13,7 +13,9 @@ def profile_names(prefix: str, environ: Mapping[str, str] = os.environ) -> list[
 
 
 def region_names(prefix: str) -> list[str]:
+    """Region names only: botocore's lists also hold global endpoints (aws-global, …)."""
     from ecrlogin import registry
+    from ecrlogin.names import is_region_name
 
-    names = sorted({r for p in registry.partitions() for r in p.regions})
+    names = sorted({r for p in registry.partitions() for r in p.regions if is_region_name(r)})
     return [name for name in names if name.startswith(prefix)]

@@ -39,15 +39,16 @@ def deliver(fetched: Sequence[Fetched], sink: Sink) -> Delivered:
     for item in fetched:
         outcome = stored[item.registry.host]
         identity = item.target.identity
-        key = account_key(identity.source, identity.fingerprint)
-        if item.account and item.target.named is None:
+        key = identity.key
+        if item.account and item.target.named is None and identity.cacheable:
             accounts[key] = item.account
-        if item.identity:
+        if item.identity and identity.cacheable:
             callers[key] = item.identity
         results[item.target] = _result(item, outcome)
         if outcome.error is None and not outcome.needs_nothing:
             log.info("%s: stored in %s", item.registry.host, outcome.stored_in)
-            records.append(_record(item, outcome, sink.place))
+            if identity.cacheable:  # an opaque source not bound to its key: nothing to rely on
+                records.append(_record(item, outcome, sink.place))
     return Delivered(results, tuple(records), accounts, callers)
 
 
@@ -77,12 +78,6 @@ def _record(item: Fetched, outcome: Stored, place: str) -> state.Record:
         identity.fingerprint,
         place,
     )
-
-
-def account_key(source: str, identity_print: str) -> str:
-    """Own accounts and caller ARNs are remembered per identity definition: a role moved to
-    another account is another identity."""
-    return f"{source}#{identity_print}"
 
 
 def save_state(state_dir: Path, delivered: Delivered) -> None:

@@ -11,13 +11,15 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.flows import routes, tokens
-from ecrlogin.flows.calls import LazyCalls
-from ecrlogin.flows.deliver import Delivered, account_key, deliver, save_state
+from ecrlogin.flows.calls import LazyCalls, forget
+from ecrlogin.flows.deliver import Delivered, deliver, save_state
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
+from ecrlogin.flows.onehost import Candidate, left_out
 from ecrlogin.flows.targets import Target, plan
 from ecrlogin.freshness import still_valid
 from ecrlogin.identity import profiles
@@ -25,6 +27,9 @@ from ecrlogin.identity.identity import Identity
 from ecrlogin.identity.routing import Hints
 from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import open_sink
+
+if TYPE_CHECKING:
+    from ecrlogin.flows.signin import Prompt
 
 Clock = Callable[[], datetime]
 TOKEN_LIFE = timedelta(hours=12)  # what GetAuthorizationToken grants
@@ -49,14 +54,75 @@ def login(
     notes: Sequence[str] = (),
     hints: Hints | None = None,
     known: state.State | None = None,
+    prompt: Prompt | str | None = "terminal",
 ) -> Outcome:
     """Log in to every target of `request`.
 
     `regions_of(profile)` gives the regions of the profile's own registry (all-regions passes
     its discovered lists); by default the `-r` regions, else the profile's configured region.
     It may raise `EcrLoginError`: that profile then fails on its own row. `known`: the state,
-    when the caller has read it already (all-regions).
+    when the caller has read it already (all-regions). `prompt`: how to offer an SSO sign-in
+    (`flows/signin.py`; "terminal": the real one; never with --no-input or --dry-run).
     """
+    runs: list[Request] = []
+
+    def once(asked: Request) -> Outcome:
+        runs.append(asked)
+        if len(runs) > 1:
+            forget(calls)
+        return _login(
+            asked,
+            settings,
+            regions_of=regions_of,
+            calls=calls,
+            daemon_client=daemon_client,
+            clock=clock,
+            environ=environ,
+            progress=progress,
+            notes=notes,
+            hints=hints,
+            known=known if len(runs) == 1 else None,  # after a sign-in: read it again
+        )
+
+    return with_sign_in(once, request, prompt, settings, progress)
+
+
+def with_sign_in(
+    once: Callable[[Request], Outcome],
+    request: Request,
+    prompt: Prompt | str | None,
+    settings: Settings,
+    progress: tokens.Progress | None,
+) -> Outcome:
+    """`once(request)`, and where it failed for want of an SSO session, `flows/signin.py`'s
+    question (imported only then: the cached path never needs it)."""
+    outcome = once(request)
+    if settings.no_input or settings.dry_run or prompt is None or not outcome.failed:
+        return outcome
+    from ecrlogin.flows import signin
+
+    def pause() -> None:
+        if progress:
+            progress(0, 0)  # put the bar away: a question is coming
+
+    asking = signin.TERMINAL if isinstance(prompt, str) else prompt
+    return signin.with_sign_in(once, request, prompt=asking, pause=pause, first=outcome)
+
+
+def _login(
+    request: Request,
+    settings: Settings,
+    *,
+    regions_of: RegionsOf | None,
+    calls: object,
+    daemon_client: Callable[[], object] | None,
+    clock: Clock,
+    environ: Mapping[str, str],
+    progress: tokens.Progress | None,
+    notes: Sequence[str],
+    hints: Hints | None,
+    known: state.State | None,
+) -> Outcome:
     sink = open_sink(
         settings.to,
         settings.docker_config,
@@ -76,6 +142,8 @@ def login(
         targets, failures, route_notes = targets_of(
             request, settings, aws, environ, known=known, hints=hints, regions_of=regions_of
         )
+        if not settings.dry_run:
+            targets = routes.bound(targets, aws)
         log.debug("%d target(s): %s", len(targets), ", ".join(map(_describe, targets)))
         decided = decide(targets, known, held, sink.place, settings, clock())
         pending = [t for t in targets if t not in decided]
@@ -84,18 +152,26 @@ def login(
             if pending
             else ([], {})
         )
+        dropped, host_notes = left_out(_candidates(targets, decided, fetched, known))
+        decided = {t: r for t, r in decided.items() if t not in dropped}
+        fetched = [f for f in fetched if f.target not in dropped]
         delivered = deliver(fetched, sink) if fetched else Delivered({}, (), {})
     save_state(settings.state_dir, delivered)
     if delivered.records:
         log.debug("wrote %s and ecrlogin's state in %s", sink.place, settings.state_dir)
     results = {**decided, **failed, **delivered.results}
-    ordered = _one_per_host([results[t] for t in targets])
+    ordered = _one_per_host([results[t] for t in targets if t not in dropped])
     extra = []
     if settings.min_ttl > TOKEN_LIFE:
         extra.append(
             f"ECR tokens last 12h: --min-ttl {_hours(settings.min_ttl)} fetches on every run"
         )
-    return Outcome((*failures, *ordered), (*notes, *route_notes, *extra))
+    return Outcome((*failures, *ordered), (*notes, *route_notes, *host_notes, *extra))
+
+
+def nowhere(note: str) -> Outcome:
+    """A run that found nothing to log in to (a project or --from without an ECR image)."""
+    return Outcome((), (note,))
 
 
 def targets_of(
@@ -145,8 +221,9 @@ def decide(
     decided = {}
     for target in targets:
         identity = target.identity
-        reg = target.registry(known.account_of(account_key(identity.source, identity.fingerprint)))
-        record = known.find(identity.source, reg.host, place) if reg else None
+        reg = target.registry(known.account_of(identity))
+        cacheable = reg is not None and identity.cacheable
+        record = known.find(identity.source, reg.host, place) if reg and cacheable else None
         entry = held.get(reg.host) if reg else None
         if (
             record
@@ -174,13 +251,29 @@ def decide(
     return decided
 
 
+def _candidates(
+    targets: Sequence[Target],
+    decided: Mapping[Target, Result],
+    fetched: Sequence[tokens.Fetched],
+    known: state.State,
+) -> list[Candidate]:
+    """Every target of the run that stores (or keeps) a token, in the run's order (`-p`)."""
+    found = {
+        t: Candidate(t, r.registry.host, r.registry.account, known.account_of(t.identity))
+        for t, r in decided.items()
+        if r.registry is not None
+    }
+    for f in fetched:
+        found[f.target] = Candidate(f.target, f.registry.host, f.registry.account, f.account)
+    return [found[t] for t in targets if t in found]
+
+
 def remembered_caller(known: state.State) -> tokens.Remembered:
     """The caller identity STS named for this identity definition on an earlier run (its own
     account and ARN, both remembered), else None: ask STS."""
 
     def caller(identity: Identity) -> tokens.Caller | None:
-        key = account_key(identity.source, identity.fingerprint)
-        account, arn = known.account_of(key), known.caller_of(key)
+        account, arn = known.account_of(identity), known.caller_of(identity)
         return tokens.Caller(account, arn) if account and arn else None
 
     return caller
@@ -251,7 +344,7 @@ def regions_to_refresh(
         from ecrlogin.identity.identity import resolve
 
         identity = resolve(profile, environ)
-        own = known.account_of(account_key(identity.source, identity.fingerprint))
+        own = known.account_of(identity)
         stored = [
             Target(identity, record.region)
             for record in known.records

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from ecrlogin import registry, state
 from ecrlogin.errors import UsageError
 from ecrlogin.flows.model import Settings
 from ecrlogin.identity.profiles import display_profile
+
+log = logging.getLogger("ecrlogin")
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,14 @@ def logout(
     if not (request.references or request.everything or filtered):
         raise UsageError("name the registries to log out of, or pass --all, -p or -r")
     named = [registry.parse(ref).host for ref in request.references]
+    for region in request.regions:
+        registry.check_typed_region(region)  # `-r nowhere`: exit 2, naming it
     known = state.load(settings.state_dir)
     removals: dict[str, Removal] = {}
     for sink in every_place(settings.docker_config, settings.state_dir, environ):
         held = list(sink.held()) if request.everything or filtered else []
-        hosts = [h for h in dict.fromkeys([*named, *held]) if _wanted(h, request, known, environ)]
+        candidates = dict.fromkeys([*named, *held])
+        hosts = [h for h in candidates if _wanted(h, request, known, sink.place, environ)]
         if not hosts:
             continue
         for host, outcome in sink.erase(hosts).items():
@@ -54,6 +60,12 @@ def logout(
             )
             if host not in removals or removal.removed:
                 removals[host] = removal
+    if filtered and not removals:
+        from ecrlogin.flows.filters import empty_filter
+
+        log.warning(
+            "nothing logged out: %s", empty_filter(request.profiles, request.regions, environ)
+        )
     gone = {h for h, r in removals.items() if r.error is None}
     if gone:
         state.forget(settings.state_dir, gone)
@@ -61,11 +73,14 @@ def logout(
 
 
 def _wanted(
-    host: str, request: LogoutRequest, known: state.State, environ: Mapping[str, str]
+    host: str, request: LogoutRequest, known: state.State, place: str, environ: Mapping[str, str]
 ) -> bool:
+    """In the -r regions, and stored in this place by one of the -p profiles (the record of
+    the token this place holds: one per host and place)."""
     if request.regions and registry.parse(host).region not in request.regions:
         return False
     if request.profiles:
         wanted = {display_profile(p, environ) for p in request.profiles}
-        return any(r.profile in wanted for r in known.for_host(host))
+        here = [r for r in known.for_host(host) if r.place in (place, None)]
+        return any(r.profile in wanted for r in here)
     return True

@@ -22,6 +22,7 @@ class Settings:
     min_ttl: timedelta = timedelta(hours=1)
     force: bool = False
     dry_run: bool = False
+    no_input: bool = False  # never ask (an SSO sign-in), even on a terminal
 
     @classmethod
     def resolve(
@@ -32,6 +33,7 @@ class Settings:
         min_ttl: timedelta = timedelta(hours=1),
         force: bool = False,
         dry_run: bool = False,
+        no_input: bool = False,
         environ: Mapping[str, str] = os.environ,
     ) -> Settings:
         """From command-line values: `--docker-config`, else $DOCKER_CONFIG, else ~/.docker; and
@@ -46,6 +48,7 @@ class Settings:
             min_ttl=min_ttl,
             force=force,
             dry_run=dry_run,
+            no_input=no_input,
         )
 
 
@@ -80,7 +83,7 @@ class Request:
 
         return cls(
             profiles,
-            tuple(registry.check_region(region) for region in regions),
+            tuple(registry.check_typed_region(region) for region in regions),
             tuple(registry.check_account(account) for account in accounts),
             public,
             tuple(registry.parse(reference) for reference in references),

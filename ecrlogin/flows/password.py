@@ -27,7 +27,7 @@ def password(
     registry in the one region given (else the profile's region)."""
     if len(regions) > 1:
         raise UsageError("password prints one password: give at most one -r REGION")
-    checked = tuple(registry.check_region(r) for r in regions)
+    checked = tuple(registry.check_typed_region(r) for r in regions)
     with LazyCalls(calls) as aws:
         key = _key(profile, checked, reference, public, aws, environ)
         secret: str = aws().token(key).result().password

@@ -8,9 +8,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecrlogin.flows.model import Request, Settings
 from ecrlogin.identity.routing import Hints
+
+if TYPE_CHECKING:
+    from ecrlogin.project.projectfile import ProjectFile
 
 log = logging.getLogger("ecrlogin")
 
@@ -20,6 +24,9 @@ class InProject:
     request: Request
     settings: Settings
     hints: Hints
+    # the registries were to come from the project file or --from, and none was found: the
+    # run logs in nowhere (never the default registry instead); the note names what was scanned
+    nothing_found: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,11 +58,13 @@ def in_project(
 
     project = load_project_file(found_file) if found_file else None
     named = list(request.registries)
+    looked_in: list[str] = []  # where the run's registries were to come from
     sources: dict[str, str] = dict(request.sources)
     notes: list[str] = []
     if project is not None:
         check_profiles(project, known_profiles(environ))
-        if not request.registries:
+        if not request.registries and (project.registries or project.from_paths):
+            looked_in.append(_shown_file(project, cwd))
             scanned = scan(project.from_paths, base=project.folder, environ=environ)
             for item in (*project.registries, *scanned.registries):
                 named.append(item.registry)
@@ -63,6 +72,7 @@ def in_project(
             notes += scanned.notes
         settings = _project_settings(settings, project.min_ttl, project.to, options)
     if options.scan:
+        looked_in += [f"--from {path}" for path in options.scan]
         scanned = scan([Path(p) for p in options.scan], base=cwd, environ=environ)
         for item in scanned.registries:
             named.append(item.registry)
@@ -75,7 +85,24 @@ def in_project(
         by_host=dict(project.profiles_by_host) if project else {},
         by_account=dict(project.profiles_by_account) if project else {},
     )
-    return InProject(request, settings, hints)
+    own = request.regions or request.accounts or request.public
+    nothing = None
+    if looked_in and not named and not own:
+        nothing = (
+            f"no ECR image found in {', '.join(looked_in)}: logged in nowhere "
+            "(-v says what the scan passed by; -r REGION logs in to your own registry)"
+        )
+    return InProject(request, settings, hints, nothing)
+
+
+def _shown_file(project: ProjectFile, cwd: Path | None) -> str:
+    """The project file, and the `from` paths it scans, as the user would name them."""
+    try:
+        shown = str(project.path.relative_to((cwd or Path.cwd()).resolve()))
+    except ValueError:
+        shown = str(project.path)
+    scanned = ", ".join(str(p.relative_to(project.folder)) for p in project.from_paths)
+    return f"{shown} (from: {scanned})" if scanned else shown
 
 
 def _project_settings(

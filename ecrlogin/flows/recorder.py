@@ -38,7 +38,6 @@ log = logging.getLogger("ecrlogin")
 LONGEST = timedelta(hours=24)  # an answer is never kept longer than the region-list memory
 MAX_STDOUT = 256 * 1024
 _MODULES = (".py", ".pyc", ".so", ".pyd", ".pth")
-NAMING_KEYS = ("aws_access_key_id", "role_arn", "sso_account_id", "web_identity_token_file")
 
 
 @dataclass
@@ -129,31 +128,12 @@ def offer(
 
 def opaque_source(profile: str | None, environ: Mapping[str, str] = os.environ) -> bool:
     """True where no AWS file or variable names who the credentials are: the instance role,
-    container credentials, a `credential_process`. Such a run's answer is not stored: whose
-    credentials those are now is known only by asking (the full CLI's path)."""
-    from ecrlogin.identity import profiles
+    container credentials, a `credential_process` (`awsfiles.opaque`, the one rule). Such a run's
+    answer is not stored: whose credentials those are now is known only by asking the source,
+    which the full CLI does on every run."""
+    from ecrlogin.identity.identity import resolve
 
-    source = profiles.identity_source(profile, environ)
-    if source.startswith("key:"):
-        return False  # the environment's access key id names it
-    if not profile and environ.get("AWS_ROLE_ARN") and environ.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
-        return False
-    files = profiles.aws_files(environ)
-    name: str | None = source.removeprefix("profile:")
-    visited: set[str] = set()
-    while name and name not in visited:
-        visited.add(name)
-        values: dict[str, str] = {}
-        for _, section in files.sections_of("profile", name):
-            values.update(section)
-        if any(values.get(k, "").strip() for k in NAMING_KEYS) and not (
-            values.get("credential_process") and not values.get("role_arn")
-        ):
-            return False
-        if values.get("sso_session") or values.get("sso_start_url"):
-            return False
-        name = values.get("source_profile")
-    return True
+    return resolve(profile, environ).opaque
 
 
 def finish(recording: Recording, code: int) -> None:

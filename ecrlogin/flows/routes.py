@@ -4,12 +4,13 @@ routed to a profile by `identity.routing`'s rules when no -p was given."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ecrlogin import state
 from ecrlogin.awsfiles import named_profile
-from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Request, Result
 from ecrlogin.flows.targets import Target, routed
 from ecrlogin.identity import profiles, routing
@@ -69,7 +70,7 @@ def route(
     named = {r.host for r in request.registries if not r.public}
     default = resolve(None, environ)
     base = hints or routing.Hints()
-    default_account = known.account_of(account_key(default.source, default.fingerprint))
+    default_account = known.account_of(default)
     rules = routing.Hints(
         base.explicit, base.by_host, base.by_account, base.recorded, default_account
     )
@@ -86,6 +87,26 @@ def route(
         if chosen.note:
             notes.append(f"{target.named.host}: {chosen.note}")
     return list(dict.fromkeys(out)), list(dict.fromkeys(notes))
+
+
+def bound(targets: Sequence[Target], calls: Callable[[], Any]) -> list[Target]:
+    """Each target of an opaque identity bound to the credentials its source gives now (a
+    digest of their access key id: `AwsCalls.credential_key`), so that a record is used only
+    while the same credentials are in effect. A source that gives none leaves the identity
+    unbound: nothing cached stands for it (its fetch reports the error)."""
+    opaque = {t.identity for t in targets if t.identity.opaque and t.identity.bound is None}
+    if not opaque:
+        return list(targets)
+    binding: dict[Identity, Identity] = {}
+    for identity in opaque:
+        key_id = calls().credential_key(identity.profile)
+        binding[identity] = identity.bound_to(key_id) if key_id else identity
+        log.debug(
+            "%s: credentials from a source that names no identity: %s",
+            identity.shown or "default chain",
+            "bound to the key they give now" if key_id else "none now, nothing cached is used",
+        )
+    return [replace(t, identity=binding.get(t.identity, t.identity)) for t in targets]
 
 
 def with_records(hints: routing.Hints | None, state_dir: Path) -> routing.Hints:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ecrlogin import registry, state
+from ecrlogin.flows.filters import empty_filter
 from ecrlogin.flows.model import Settings
-from ecrlogin.identity.identity import fingerprint
+from ecrlogin.identity.identity import of_record
 from ecrlogin.sinks.base import Held
 from ecrlogin.sinks.choose import every_place
 
@@ -29,6 +30,12 @@ class StatusRow:
 class StatusReport:
     rows: tuple[StatusRow, ...]
     failing: tuple[str, ...] = ()  # with --check: the registries that fail it
+    checked: bool = False  # --check: nothing listed fails it too (nothing to vouch for)
+    empty_filter: str | None = None  # -p/-r selected nothing: what was asked, and why
+
+    @property
+    def fails_check(self) -> bool:
+        return bool(self.failing) or (self.checked and not self.rows)
 
 
 @dataclass(frozen=True)
@@ -46,15 +53,20 @@ def status(
     clock: Callable[[], datetime],
     environ: Mapping[str, str] = os.environ,
 ) -> StatusReport:
+    for region in query.regions:
+        registry.check_typed_region(region)  # `-r nowhere`: exit 2, naming it
     now = clock()
     known = state.load(settings.state_dir)
     rows = []
     for sink in every_place(settings.docker_config, settings.state_dir, environ):
         for held in sink.held().values():
             rows.append(_row(held, known.for_host(held.host), sink.place, now, environ))
-    rows = [row for row in rows if _wanted(row, query)]
-    failing = tuple(r.registry for r in rows if query.check and _fails(r, now, query.min_ttl))
-    return StatusReport(tuple(rows), failing)
+    wanted = sorted((row for row in rows if _wanted(row, query)), key=lambda r: r.registry)
+    failing = tuple(r.registry for r in wanted if query.check and _fails(r, now, query.min_ttl))
+    empty = None
+    if not wanted and (query.profiles or query.regions):
+        empty = empty_filter(query.profiles, query.regions, environ)
+    return StatusReport(tuple(wanted), failing, query.check, empty)
 
 
 def _row(
@@ -70,8 +82,9 @@ def _row(
         return StatusRow(held.host, None, None, None, None, held.stored_in)
     expires = record.expires_at
     changed = None
-    if record.identity_print is not None:
-        changed = fingerprint(record.source, environ) != record.identity_print
+    now_in_effect = of_record(record.source, environ)
+    if record.identity_print is not None and not now_in_effect.opaque:
+        changed = now_in_effect.fingerprint != record.identity_print  # opaque: unknown (None)
     return StatusRow(
         held.host,
         record.profile,

@@ -23,7 +23,7 @@ from ecrlogin.registry import Registry
 if TYPE_CHECKING:
     from ecrlogin.aws.calls import AwsCalls
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # (done, total); (0, 0): put the bar away (a question)
 log = logging.getLogger("ecrlogin")
 
 

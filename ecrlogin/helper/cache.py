@@ -22,7 +22,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ecrlogin.errors import ConfigFileError
 from ecrlogin.files import locked, write_json_atomic
+from ecrlogin.safepaths import check_trusted, ensure_private_dir
 
 CACHE_DIR_NAME = "helper-cache"
 TOKEN_NAME = "token.json"
@@ -104,6 +106,12 @@ def read_failure(directory: Path, now: datetime) -> Failure | None:
 
 
 def _read(path: Path) -> dict[str, Any] | None:
+    """The JSON object in `path`, with the full CLI's checks on the path (`check_trusted`):
+    a file another user could have planted is corrupt, never served."""
+    try:
+        check_trusted(path)
+    except ConfigFileError as error:
+        raise CorruptEntry(error.message) from None
     try:
         raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
@@ -122,7 +130,7 @@ def _read(path: Path) -> dict[str, Any] | None:
 @contextlib.contextmanager
 def holding(directory: Path, timeout: float = 30.0) -> Iterator[None]:
     """The entry's lock: whoever holds it is the one fetching for that identity and region."""
-    directory.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_private_dir(directory.parent)  # each missing parent 0700, whatever the umask
     with locked(directory, timeout):
         yield
 
@@ -166,9 +174,11 @@ def drop(directory: Path, name: str = TOKEN_NAME) -> bool:
 def entries(state_dir: Path) -> Iterator[tuple[Path, Entry]]:
     """Every readable entry (corrupt ones are skipped: they are dropped when next used)."""
     base = root(state_dir)
-    if not base.is_dir():
+    try:
+        found = sorted(base.iterdir())
+    except OSError:  # missing, or a state directory this user cannot read: no entries
         return
-    for directory in sorted(base.iterdir()):
+    for directory in found:
         with contextlib.suppress(CorruptEntry):
             entry = read_entry(directory)
             if entry is not None:

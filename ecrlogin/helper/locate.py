@@ -1,28 +1,27 @@
 """Where the helper keeps things, and which cache entry answers a registry: the state
-directory, the profile chosen by routing, and the identity's fingerprint. No I/O beyond reading
-the AWS config files and ecrlogin's own small records."""
+directory, the profile chosen by routing, and the identity's key. No I/O beyond reading the AWS
+config files and ecrlogin's own small records, except for an opaque source (a
+`credential_process`, container credentials, the instance role): its credentials are resolved
+to learn which identity is in effect now (`helper.fetch.credential_key`)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrlogin.helper import cache, quick, records
+from ecrlogin import platforms
+from ecrlogin.helper import cache, records
 from ecrlogin.identity import identity, routing
 from ecrlogin.registry import Registry
 
+KeyOf = Callable[[str | None], str | None]  # profile -> the access key id in effect, or None
+
 
 def state_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    """`ecrlogin.state.state_dir()`, without importing platformdirs where the rule is known
-    (Linux: `$XDG_STATE_HOME` if not blank, else `~/.local/state`; see `quick.state_dir`)."""
-    known = quick.state_dir(environ)
-    if known is not None:
-        return Path(known)
-    from ecrlogin import state
-
-    return state.state_dir(environ)
+    """ecrlogin's state directory: `platforms.state_dir`, as the full CLI's."""
+    return Path(platforms.state_dir(environ))
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,8 @@ class Place:
     profile: str | None  # None: the SDK's default chain
     rule: routing.Rule | None  # why that profile (None: the caller named it)
     directory: Path
+    cacheable: bool = True  # False: an opaque source that gave no credentials: no cache at all
+    memo: bool = True  # whether `quick` may remember it (never for an opaque source)
 
 
 def place(registry: Registry, directory: Path, environ: Mapping[str, str] = os.environ) -> Place:
@@ -52,18 +53,30 @@ def entry_for(
     directory: Path,
     environ: Mapping[str, str] = os.environ,
     rule: routing.Rule | None = None,
+    *,
+    credential_key: KeyOf | None = None,
 ) -> Place:
+    """The entry of the identity in effect: an opaque source's bound to the key id of the
+    credentials it gives now (`credential_key(profile)`, by default through botocore)."""
     who = identity.resolve(profile, environ)
+    if who.opaque:
+        key_id = (credential_key or _credential_key)(who.profile)
+        who = who.bound_to(key_id) if key_id else who
     service = "ecr-public" if registry.public else "ecr"
     key = cache.key(service, registry.region, who.fingerprint)
-    return Place(registry, who.profile, rule, cache.entry_dir(directory, key))
+    entry = cache.entry_dir(directory, key)
+    return Place(registry, who.profile, rule, entry, who.cacheable, memo=not who.opaque)
+
+
+def _credential_key(profile: str | None) -> str | None:
+    from ecrlogin.helper.fetch import credential_key
+
+    return credential_key(profile)
 
 
 def _default_account(directory: Path, environ: Mapping[str, str]) -> str | None:
-    """The default identity's own account, if an ecrlogin run has learnt it (routing rule 5):
-    remembered per identity definition, as `login` remembers it (`flows.deliver.account_key`)."""
+    """The default identity's own account, if an ecrlogin run has learnt it (routing rule 5),
+    by the identity key login remembers it under."""
     from ecrlogin import state
-    from ecrlogin.flows.deliver import account_key
 
-    default = identity.resolve(None, environ)
-    return state.load(directory).account_of(account_key(default.source, default.fingerprint))
+    return state.load(directory).account_of(identity.resolve(None, environ))

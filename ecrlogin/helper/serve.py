@@ -3,6 +3,7 @@ region), `erase`, `list`, and `fill` (the `--to helper` sink's way in)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecrlogin import registry as ecr
-from ecrlogin.errors import EcrLoginError, UsageError
+from ecrlogin.errors import ConfigFileError, EcrLoginError, UsageError
 from ecrlogin.helper import cache, locate, quick, records
 from ecrlogin.registry import Registry
 
@@ -72,7 +73,8 @@ def get(
     inputs = quick.inputs(str(directory), environ)  # before routing reads them
     where = locate.place(registry, directory, environ)
     answer = _answer(where, server_url, directory, now, fetcher, warn)
-    quick.remember(str(directory), registry.host, where.directory.name, inputs)
+    if where.memo:
+        quick.remember(str(directory), registry.host, where.directory.name, inputs)
     return answer
 
 
@@ -84,6 +86,8 @@ def _answer(
     fetcher: Fetcher | None,
     warn: Warn,
 ) -> Answer:
+    if not where.cacheable:  # an opaque source that gives no credentials now: it reports why
+        return _fetch_uncached(where, server_url, fetcher)
     try:
         entry = cache.read_entry(where.directory)
     except cache.CorruptEntry:
@@ -93,7 +97,23 @@ def _answer(
     remembered = cache.read_failure(where.directory, now())
     if remembered is not None:
         raise HelperFailure(remembered.message)
-    return _fetch_once(where, server_url, directory, now, fetcher, warn)
+    try:
+        return _fetch_once(where, server_url, directory, now, fetcher, warn)
+    except CacheUnusable as unusable:  # a cache never fails a `get`: fetched without it
+        warn(f"the token cache cannot be used ({unusable}); fetched without it")
+        return _fetch_uncached(where, server_url, fetcher)
+
+
+class CacheUnusable(Exception):
+    """The entry's directory cannot be made or locked (its message says why)."""
+
+
+def _fetch_uncached(where: locate.Place, server_url: str, fetcher: Fetcher | None) -> Answer:
+    try:
+        token = (fetcher or _real_fetcher())(where.registry, where.profile)
+    except EcrLoginError as error:
+        raise HelperFailure(error.one_line()) from None
+    return Answer(server_url, token.password, fetched=True)
 
 
 def _fetch_once(
@@ -104,7 +124,11 @@ def _fetch_once(
     fetcher: Fetcher | None,
     warn: Warn,
 ) -> Answer:
-    with cache.holding(where.directory):
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(cache.holding(where.directory))
+        except (ConfigFileError, OSError) as error:
+            raise CacheUnusable(_reason(error)) from None
         entry = _readable(where.directory, warn)
         if entry is not None and entry.usable(now()):
             return Answer(server_url, entry.password, fetched=False)  # fetched while we waited
@@ -115,7 +139,8 @@ def _fetch_once(
             token = (fetcher or _real_fetcher())(where.registry, where.profile)
         except EcrLoginError as error:
             message = error.one_line()
-            cache.write_failure(where.directory, message, now())
+            with contextlib.suppress(ConfigFileError, OSError):  # a cache: speed only
+                cache.write_failure(where.directory, message, now())
             raise HelperFailure(message) from None
         hosts = (*(entry.hosts if entry else ()), where.registry.host)
         fresh = cache.Entry(
@@ -124,9 +149,18 @@ def _fetch_once(
             token.account,
             tuple(dict.fromkeys(hosts)),
         )
-        cache.write_entry(where.directory, fresh)
+        try:
+            cache.write_entry(where.directory, fresh)
+        except (ConfigFileError, OSError) as error:
+            warn(f"the token cache cannot be written ({_reason(error)}); the token is not kept")
     cache.sweep(directory, now())
     return Answer(server_url, fresh.password, fetched=True)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ConfigFileError):
+        return error.message
+    return f"{getattr(error, 'filename', '') or ''}: {getattr(error, 'strerror', '') or error}"
 
 
 def _readable(directory: Path, warn: Warn) -> cache.Entry | None:

@@ -32,12 +32,14 @@ def display_profile(profile: str | None, environ: Mapping[str, str] = os.environ
 
 
 def config_file(environ: Mapping[str, str] = os.environ) -> Path:
-    return Path(environ.get("AWS_CONFIG_FILE") or awsfiles.DEFAULT_CONFIG_FILE).expanduser()
+    """`AWS_CONFIG_FILE` ($VAR and ~ expanded, as botocore does), else ~/.aws/config."""
+    path = environ.get("AWS_CONFIG_FILE") or awsfiles.DEFAULT_CONFIG_FILE
+    return Path(awsfiles.expanded(path, environ))
 
 
 def credentials_file(environ: Mapping[str, str] = os.environ) -> Path:
-    credentials = environ.get("AWS_SHARED_CREDENTIALS_FILE") or awsfiles.DEFAULT_CREDENTIALS_FILE
-    return Path(credentials).expanduser()
+    path = environ.get("AWS_SHARED_CREDENTIALS_FILE") or awsfiles.DEFAULT_CREDENTIALS_FILE
+    return Path(awsfiles.expanded(path, environ))
 
 
 def aws_files(environ: Mapping[str, str] = os.environ) -> AwsFiles:
@@ -49,12 +51,14 @@ def _sections(path: Path) -> Mapping[str, Section]:
         stat = path.stat()
     except OSError:
         return {}
-    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+    return _parsed(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size)
 
 
 @cache
-def _parsed(path: str, mtime_ns: int, size: int) -> Mapping[str, Section]:
-    """One parse per file version (mtime and size are part of the key)."""
+def _parsed(
+    path: str, inode: int, mtime_ns: int, ctime_ns: int, size: int
+) -> Mapping[str, Section]:
+    """One parse per file version (inode, times and size are part of the key)."""
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")

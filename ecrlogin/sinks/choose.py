@@ -48,14 +48,20 @@ def every_place(
     docker_config: Path, state_dir: Path | None = None, environ: Mapping[str, str] = os.environ
 ) -> list[Sink]:
     """Every place ecrlogin may have stored to: `status` and `logout` cover them all. The
-    podman auth file and helm's registry config only when they exist: a run never creates
-    them for a look."""
+    podman auth file and helm's registry config only when they exist (a run never creates
+    them for a look), and podman's not when it is the Docker config itself (podman 4 with
+    DOCKER_CONFIG set: the docker sink covers it)."""
+    from ecrlogin.sinks.podman import PodmanSink, auth_file
+
     places = [
         open_sink(to, docker_config, state_dir=state_dir, environ=environ)
         for to in ("docker", "helper")
     ]
-    others = [open_sink(to, docker_config, environ=environ) for to in ("podman", "helm")]
-    return [*places, *(sink for sink in others if Path(sink.place).exists())]
+    # podman's own file, without asking podman's version: its config.json case is docker's
+    podman = PodmanSink(auth_file(environ, podman_major=lambda environ: None))
+    others = [podman, open_sink("helm", docker_config, environ=environ)]
+    shown = [s for s in others if Path(s.place).exists() and s.place != places[0].place]
+    return [*places, *shown]
 
 
 def _state_dir(given: Path | None, environ: Mapping[str, str]) -> Path:

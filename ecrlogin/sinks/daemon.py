@@ -271,6 +271,16 @@ def default_client(
     return DaemonClient(api_client(endpoint, timeout), endpoint, timeout)
 
 
+def _next_step(text: str, host: str) -> str:
+    """What to look at, from the daemon's own words: its DNS, its network, else the registry."""
+    lowered = text.lower()
+    if "no such host" in lowered or "lookup " in lowered or "server misbehaving" in lowered:
+        return f"the daemon could not resolve {host}: check the DNS the Docker daemon uses"
+    if any(w in lowered for w in ("connection refused", "i/o timeout", "no route to host")):
+        return f"the daemon could not reach {host}: check its network and proxy settings"
+    return "check the registry's access policy and the account"
+
+
 def _unreachable(text: str, where: str) -> DaemonError:
     return DaemonError(
         f"Docker daemon unreachable at {where}: {shown(text)[:200]}",
@@ -292,7 +302,7 @@ def validate(client: Any, host: str, password: str) -> None:
         text = shown(redact(str(getattr(error, "explanation", None) or error), password))
         raise DaemonError(
             f"the Docker daemon at {where} rejected the login to {host}: {text[:300]}",
-            "nothing was stored; check the registry's access policy and the account",
+            f"nothing was stored; {_next_step(text, host)}",
         ) from None
     except (requests.exceptions.RequestException, docker.errors.DockerException) as error:
         raise _unreachable(redact(str(error), password), where) from None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,8 @@ from ecrlogin import registry
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.sinks import dockerconfig
 from ecrlogin.sinks.base import Credential, Held, Stored
+
+log = logging.getLogger("ecrlogin")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,14 @@ def _store_one(config: dict[str, object], host: str, password: str) -> Stored:
     dest = dockerconfig.destination(config, host)
     if dest.needs_nothing:
         return Stored(host, dest.label, needs_nothing=True)
+    if dest.helper == "ecrlogin":
+        log.warning(
+            "%s: config.json's credHelpers still send docker to docker-credential-ecrlogin (set "
+            "up by --to helper), so it stays credHelpers:ecrlogin and the helper serves this "
+            "host; `ecrlogin logout %s` first to store in config.json instead",
+            host,
+            host,
+        )
     try:
         if dest.helper:
             from ecrlogin.sinks import credstore  # runs programs: only when a store is named

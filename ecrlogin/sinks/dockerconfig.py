@@ -134,24 +134,36 @@ def editing(directory: Path, name: str = CONFIG_NAME) -> Iterator[dict[str, Any]
             write_json_atomic(path, data)
 
 
-def set_entry(config: dict[str, Any], host: str, entry: dict[str, str]) -> None:
-    """Set `auths[host]`, dropping the stale `https://host` duplicates docker may still hold."""
-    auths = config.setdefault("auths", {})
+def docker_hostname(key: str) -> str:
+    """The host docker reads a config key as (its ConvertToHostname): scheme and path dropped,
+    so `HOST`, `HOST/`, `https://HOST`, `https://HOST/` and `https://HOST/v2/` are one host."""
     for scheme in ("https://", "http://"):
-        auths.pop(scheme + host, None)
+        key = key.removeprefix(scheme)
+    return key.split("/", 1)[0]
+
+
+def spellings(config: Mapping[str, Any], host: str) -> list[str]:
+    """Every key of `auths` that docker matches to `host`."""
+    return [key for key in config.get("auths") or {} if docker_hostname(key) == host]
+
+
+def set_entry(config: dict[str, Any], host: str, entry: dict[str, str]) -> None:
+    """Set `auths[host]`, dropping the other spellings of that host docker may still hold."""
+    auths = config.setdefault("auths", {})
+    for key in spellings(config, host):
+        if key != host:
+            auths.pop(key)
     auths[host] = entry
 
 
 def remove_entry(config: dict[str, Any], host: str) -> bool:
+    """Remove `host` in every spelling docker matches; whether there was one."""
     auths = config.get("auths") or {}
-    removed = [
-        auths.pop(key) for key in (host, "https://" + host, "http://" + host) if key in auths
-    ]
+    removed = [auths.pop(key) for key in spellings(config, host)]
     return bool(removed)
 
 
 def hosts(config: Mapping[str, Any]) -> list[str]:
-    """Every host named in `auths` or `credHelpers`, without scheme, in first-seen order."""
+    """Every host named in `auths` or `credHelpers` as docker reads it, in first-seen order."""
     names = [*(config.get("auths") or {}), *(config.get("credHelpers") or {})]
-    stripped = (name.split("://", 1)[-1].rstrip("/") for name in names)
-    return list(dict.fromkeys(stripped))
+    return list(dict.fromkeys(docker_hostname(name) for name in names))

@@ -9,6 +9,7 @@ token put in the helper's cache so that the first pull needs no AWS call.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from ecrlogin.sinks.base import Credential, Held, Stored
 
 HELPER_NAME = "ecrlogin"
 STORED_IN = f"credHelpers:{HELPER_NAME}"
+log = logging.getLogger("ecrlogin")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class HelperSink:
             for credential in credentials:
                 set_up(config, credential.registry.host)
         records.remember(self.state_dir, {c.registry.host: c.profile for c in credentials})
+        warn_if_not_on_path(self.environ)
         outcome: dict[str, Stored] = {}
         for credential in credentials:
             host = credential.registry.host
@@ -94,6 +97,21 @@ class HelperSink:
             return "none"
         material = f"{entry.password}\0{entry.expires_at.isoformat()}"
         return hashlib.sha256(material.encode()).hexdigest()
+
+
+def warn_if_not_on_path(environ: Mapping[str, str]) -> None:
+    """docker runs `docker-credential-ecrlogin` from its own PATH: say so when it is not there
+    (the login is set up, but every pull would fail)."""
+    import shutil
+
+    searched = environ.get("PATH", "")
+    if shutil.which(f"docker-credential-{HELPER_NAME}", path=searched) is None:
+        log.warning(
+            "docker-credential-%s is not on PATH (docker searches %s): docker pulls will fail "
+            "until it is; install ecrlogin there, or link the program into one of those folders",
+            HELPER_NAME,
+            searched or "an empty PATH",
+        )
 
 
 def set_up(config: dict[str, Any], host: str) -> None:

@@ -1,6 +1,8 @@
 """`--to podman`: store as `podman login` would, in the containers auth file.
 
-Which file, as podman 4.3 (containers/image) decides when writing: `$REGISTRY_AUTH_FILE`; else
+Which file, as the installed podman decides: `$REGISTRY_AUTH_FILE`; else, while `DOCKER_CONFIG`
+is set and the installed podman is 4.x or older, `$DOCKER_CONFIG/config.json` (podman 4 takes it
+as its auth file *instead of* the others, and refuses to pull when it is missing); else
 `$XDG_RUNTIME_DIR/containers/auth.json` (the directory must exist); else, for root on Linux,
 `/run/containers/0/auth.json`; else `~/.config/containers/auth.json` (`$XDG_CONFIG_HOME`), which
 podman always reads too. The file's own `credHelpers[host]` are honoured; its `credsStore` is
@@ -14,7 +16,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +30,42 @@ from ecrlogin.sinks.base import Credential, Held, Stored
 STORED_IN = "auth.json"
 
 
+PodmanMajor = Callable[[Mapping[str, str]], int | None]
+
+
+def installed_major(environ: Mapping[str, str]) -> int | None:
+    """The major version of the podman on PATH (`podman --version`, ~45 ms), None without one."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("podman", path=environ.get("PATH"))
+    if program is None:
+        return None
+    try:
+        said = subprocess.run(
+            [program, "--version"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    version = said.strip().rsplit(" ", 1)[-1]  # "podman version 4.3.1"
+    major = version.split(".", 1)[0]
+    return int(major) if major.isdigit() else None
+
+
 def auth_file(
-    environ: Mapping[str, str] = os.environ, *, uid: int | None = None, platform: str = sys.platform
+    environ: Mapping[str, str] = os.environ,
+    *,
+    uid: int | None = None,
+    platform: str = sys.platform,
+    podman_major: PodmanMajor = installed_major,
 ) -> Path:
-    """The auth file `podman login` would write, for this environment."""
+    """The auth file the installed podman reads (and `podman login` writes), for this
+    environment. `podman_major` is asked only while DOCKER_CONFIG is set."""
     if environ.get("REGISTRY_AUTH_FILE"):
         return Path(environ["REGISTRY_AUTH_FILE"]).expanduser()
+    docker_config = environ.get("DOCKER_CONFIG")
+    if docker_config and (podman_major(environ) or 5) < 5:
+        return Path(docker_config).expanduser() / "config.json"
     home = Path(environ.get("HOME") or os.path.expanduser("~"))
     if platform != "linux":
         return home / ".config" / "containers" / "auth.json"
@@ -54,6 +86,9 @@ def auth_file(
 @dataclass(frozen=True)
 class PodmanSink:
     path: Path  # `auth_file(environ)` unless given (`--authfile`)
+    # podman 4 with DOCKER_CONFIG set: the file is docker's config.json, so entries are
+    # fingerprinted as docker's are (status and the docker sink then see ecrlogin's record)
+    docker_file: bool = False
 
     @property
     def place(self) -> str:
@@ -61,14 +96,17 @@ class PodmanSink:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> PodmanSink:
-        return cls(auth_file(environ))
+        path = auth_file(environ)
+        docker = environ.get("DOCKER_CONFIG")
+        in_docker = bool(docker) and not environ.get("REGISTRY_AUTH_FILE")
+        return cls(path, in_docker and path == Path(str(docker)).expanduser() / "config.json")
 
     def store(self, credentials: Sequence[Credential]) -> dict[str, Stored]:
         outcome: dict[str, Stored] = {}
         with self._editing() as config:
             for credential in credentials:
                 host = credential.registry.host
-                outcome[host] = _store_one(config, host, credential.password)
+                outcome[host] = _store_one(config, host, credential.password, self.docker_file)
         return outcome
 
     def erase(self, hosts: Sequence[str]) -> dict[str, Stored]:
@@ -89,7 +127,7 @@ class PodmanSink:
     def held(self) -> dict[str, Held]:
         config = dockerconfig.load(self.path.parent, self.path.name)
         return {
-            host: Held(host, STORED_IN, fingerprint(config, host))
+            host: Held(host, STORED_IN, _print(config, host, self.docker_file))
             for host in dockerconfig.hosts(config)
             if registry.is_ecr_host(host)
         }
@@ -104,16 +142,22 @@ def _helper(config: Mapping[str, Any], host: str) -> str | None:
     return helper or None
 
 
-def _store_one(config: dict[str, Any], host: str, password: str) -> Stored:
+def _store_one(config: dict[str, Any], host: str, password: str, docker_file: bool) -> Stored:
     helper = _helper(config, host)
     try:
         if helper:
             credstore.store_secret(helper, host, password)
+            if docker_file:
+                dockerconfig.set_entry(config, host, {})  # as docker leaves it
         else:
             dockerconfig.set_entry(config, host, {"auth": dockerconfig.encode_auth(password)})
     except EcrLoginError as error:
         return Stored(host, STORED_IN, error=error)
-    return Stored(host, STORED_IN, fingerprint=fingerprint(config, host))
+    return Stored(host, STORED_IN, fingerprint=_print(config, host, docker_file))
+
+
+def _print(config: Mapping[str, Any], host: str, docker_file: bool) -> str | None:
+    return dockerconfig.fingerprint(config, host) if docker_file else fingerprint(config, host)
 
 
 def fingerprint(config: Mapping[str, Any], host: str) -> str:

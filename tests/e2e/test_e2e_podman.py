@@ -116,3 +116,24 @@ def test_the_auth_files_cred_helpers_are_honoured(
     assert password not in path.read_text()
     pull = podman.pull(image)
     assert pull.returncode == 0, describe(pull)
+
+
+def test_with_docker_config_set_podman_pulls_what_the_podman_sink_stored(
+    local_ecr: LocalEcr, client: Client, podman: Podman
+) -> None:
+    """podman 4.x reads $DOCKER_CONFIG/config.json instead of its auth.json (issue 24)."""
+    podman.env["DOCKER_CONFIG"] = str(client.docker_config)
+    (podman.root / "xdg-run" / "containers").mkdir(mode=0o700)
+    client.write_config({})  # podman 4 refuses a missing $DOCKER_CONFIG/config.json
+    before = podman.pull(local_ecr.image(REGION))
+    assert is_auth_error(before), describe(before)
+    login_to_podman(local_ecr, podman)
+    after = podman.pull(local_ecr.image(REGION))
+    assert after.returncode == 0, describe(after)
+    host = local_ecr.host(REGION)
+    assert host in client.config()["auths"]
+    status = ecrlogin("status", "-o", "json", env=podman.env)
+    (row,) = json.loads(status.stdout)["registries"]
+    assert (row["registry"], row["expired"]) == (host, False), describe(status)  # the record
+    again = ecrlogin("--to", "podman", "-r", REGION, "-o", "json", env=podman.env)
+    assert json.loads(again.stdout)["results"][0]["status"] == "cached", describe(again)

@@ -13,6 +13,7 @@ from types import FrameType
 from .env import LocalEcr
 from .prereqs import describe_missing, missing_parts
 from .procs import StartupError
+from .ssoserver import SsoStandIn
 from .tool import ecrlogin_path
 
 DEMO_REGION = "eu-west-1"
@@ -57,11 +58,46 @@ def demo(workdir: Path | None) -> int:
         again = subprocess.run(argv, env=cenv, check=False, timeout=60)
         _say(f"ecrlogin exited {again.returncode} after {time.monotonic() - began:.2f}s")
         ok = login.returncode == 0 and pull.returncode == 0 and again.returncode == 0
+        ok = sso_demo(env, tool) and ok
         _say("demo " + ("succeeded" if ok else "FAILED") + "; tearing down")
     left = env.leftovers()
     for line in left:
         _say(f"still running after teardown: {line}")
     return 0 if ok and not left else 1
+
+
+SSO_PROFILE = (
+    "[profile sso-dev]\nsso_session = corp\nsso_account_id = {account}\n"
+    "sso_role_name = developer\nregion = eu-west-1\n"
+    "[sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = eu-west-1\n"
+)
+
+
+def sso_demo(env: LocalEcr, tool: str) -> bool:
+    """An IAM Identity Center user: no session yet, a sign-in (the stand-in approves the code
+    a second after it is shown), then the login through botocore's SSO provider."""
+    home = env.workdir / "sso-user"
+    cenv = env.client_env(home)
+    (home / ".aws").mkdir(mode=0o700, exist_ok=True)
+    (home / ".aws" / "config").write_text(SSO_PROFILE.format(account=env.account))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        cenv.pop(name)
+    with SsoStandIn.running(env.moto_url) as sso:
+        cenv |= sso.env()
+        steps = [
+            ("-p", "sso-dev", "-r", DEMO_REGION, "--no-input"),
+            ("sso", "login", "-p", "sso-dev", "--no-browser"),
+            ("-p", "sso-dev", "-r", DEMO_REGION),
+        ]
+        codes = []
+        for argv in steps:
+            _say("$ ecrlogin " + " ".join(argv))
+            if argv[0] == "sso":
+                sso.approve_when_shown(delay=1.0)
+            run = subprocess.run([tool, *argv], env=cenv, check=False, timeout=120)
+            _say(f"ecrlogin exited {run.returncode}")
+            codes.append(run.returncode)
+    return codes == [1, 0, 0]
 
 
 def shell(workdir: Path | None) -> int:

@@ -94,8 +94,8 @@ def _cached_expired_sso(box: Sandbox) -> None:
 PROFILE_FAULTS = {
     "no credentials": ("nocreds", "no AWS credentials", None),
     "unknown profile": ("nosuch", "unknown AWS profile", None),
-    "SSO never logged in": ("sso", "aws sso login --profile sso", None),
-    "SSO token expired": ("sso", "aws sso login --profile sso", _cached_expired_sso),
+    "SSO never logged in": ("sso", "ecrlogin sso login -p sso", None),
+    "SSO token expired": ("sso", "ecrlogin sso login -p sso", _cached_expired_sso),
     "MFA without a terminal": ("mfa", "MFA", None),
     "connection refused": ("refused", "unreachable", None),
 }

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+import botocore.exceptions as bx
 from botocore.stub import Stubber
 
 ACCOUNT = "123456789012"
@@ -100,6 +101,7 @@ class StubbedSessions:
             "ec2": lambda p, r, s: {"Regions": []},
         }
         self.answers.update({k.replace("_", "-"): v for k, v in answers.items()})
+        self.key_id = "AKIDFAKE"  # what every profile's credential chain gives now
         self._lock = threading.Lock()
 
     def __call__(self, profile: str | None) -> FakeSession:
@@ -115,6 +117,12 @@ class FakeSession:
         self.owner = owner
         self.profile = profile
         self.region_name = owner.region
+
+    def credentials(self) -> Any:
+        """The credentials the profile's chain gives now (only their key id is real)."""
+        from botocore.credentials import Credentials
+
+        return Credentials(self.owner.key_id, "secret")
 
     def client_settings(self) -> None:
         """None: each profile gets clients of its own (a Stubber answers one call per client)."""
@@ -154,3 +162,26 @@ class NoCalls:
 
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"an AWS call was made: AwsCalls.{name}")
+
+
+class FakeOidc:
+    """sso-oidc as botocore's client shows it; `answers` are CreateToken's, in order."""
+
+    def __init__(self, *answers: str | dict[str, Any], interval: int | None = 2) -> None:
+        self.answers = list(answers)
+        self.interval = interval
+        self.registered: dict[str, Any] = {}
+
+    def register_client(self, **params: Any) -> dict[str, Any]:
+        self.registered = params
+        return {"clientId": "cid", "clientSecret": "csecret", "clientSecretExpiresAt": 1900000000}
+
+    def start_device_authorization(self, **params: Any) -> dict[str, Any]:
+        found = {"deviceCode": "dc", "userCode": "AB-CD", "verificationUri": "https://v"}
+        return found | {"expiresIn": 600} | ({"interval": self.interval} if self.interval else {})
+
+    def create_token(self, **params: Any) -> dict[str, Any]:
+        answer = self.answers.pop(0)
+        if isinstance(answer, str):
+            raise bx.ClientError({"Error": {"Code": answer, "Message": answer}}, "CreateToken")
+        return answer

@@ -16,3 +16,23 @@ def umask_zero() -> Iterator[None]:
         yield
     finally:
         os.umask(old)
+
+
+@pytest.fixture(autouse=True)
+def opaque_sources_give_a_fixed_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper binds an opaque source (no keys, role or SSO named in any file or variable) to
+    the key id its credentials have now, through botocore. Unit tests of the helper run with no
+    AWS files at all: that source here gives AKIDFAKE, without botocore or an instance endpoint
+    (test_fetch and test_locate test the real binding)."""
+    monkeypatch.setattr("ecrlogin.helper.locate._credential_key", lambda profile: "AKIDFAKE")
+
+
+@pytest.fixture(autouse=True)
+def no_helper_session_from_another_test() -> Iterator[None]:
+    """A helper (or kubelet plugin) process makes one botocore session per profile and keeps it
+    for its one request; in this process each test has its own environment, so its own."""
+    from ecrlogin.helper import fetch
+
+    fetch._sessions.clear()
+    yield
+    fetch._sessions.clear()

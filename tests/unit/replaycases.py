@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from ecrlogin import fastpath, freshness, registry, state
 from ecrlogin.cli.app import main
-from ecrlogin.flows.deliver import account_key
 from ecrlogin.identity.identity import resolve
 from ecrlogin.sinks import dockerconfig
 
@@ -223,7 +222,7 @@ def write(root: Path, case: Case, now: datetime) -> dict[str, str]:
     for (profile, region), (life, tampered, stale) in case.entries.items():
         identity = resolve(profile, env)
         own = case.account_of[profile or ""]
-        key = account_key(identity.source, identity.fingerprint)
+        key = identity.key
         accounts[key] = own
         lists[key] = freshness.region_list_entry(
             list(REGIONS), now - (timedelta() if case.regions_fresh else timedelta(hours=25))
@@ -256,6 +255,8 @@ def write(root: Path, case: Case, now: datetime) -> dict[str, str]:
         (root / "Dockerfile").write_text(f"FROM {HOSTS[0]}\n")
     (root / "docker").mkdir()
     (root / "docker" / "config.json").write_text(json.dumps(docker))
+    # one record per host and place (the first profile's), as ecrlogin's state keeps them
+    records = list({(r.host, r.place): r for r in reversed(records)}.values())
     state.remember(state_dir, records, accounts)
     state.remember_regions(state_dir, lists)
     if case.helper_records:

@@ -158,7 +158,9 @@ def all_regions_twice(sandbox: Any, **second: Any) -> StubbedSessions:
 
     env = {"AWS_CONFIG_FILE": str(sandbox / "aws" / "config")}
     (sandbox / "aws").mkdir(exist_ok=True)
-    (sandbox / "aws" / "config").write_text("[profile prod]\nregion = eu-west-1\n")
+    (sandbox / "aws" / "config").write_text(
+        "[profile prod]\nregion = eu-west-1\naws_access_key_id = AKIDPROD\n"
+    )
     runs = []
     for changes in ({}, second):
         sessions = StubbedSessions(ec2=regions_answer)
@@ -187,3 +189,34 @@ def test_force_asks_for_the_regions_again(sandbox: Any) -> None:
 def test_force_asks_no_caller_identity_once_it_is_remembered(sandbox: Any) -> None:
     again = all_regions_twice(sandbox, force=True)
     assert (again.count("sts"), again.count("ec2"), again.count("ecr")) == (0, 1, len(ENABLED))
+
+
+def test_all_regions_offers_a_sign_in_and_discovers_again(sandbox: Any) -> None:
+    from ecrlogin.aws.errors import SsoSessionError
+    from ecrlogin.aws.sso import SsoSession
+    from ecrlogin.flows import signin
+    from ecrlogin.flows.model import Request, Settings
+
+    signed: list[str | None] = []
+
+    def regions(profile: str | None, region: str, service: str) -> Any:
+        if profile not in signed:
+            raise SsoSessionError(profile)
+        return regions_answer(profile, region, service)
+
+    session = SsoSession("corp", "https://corp.example/start", "eu-west-1")
+    prompt = signin.Prompt(lambda q: True, lambda p: session, signed.append)
+    calls = AwsCalls(session_factory=StubbedSessions(ec2=regions))
+    env = {"AWS_CONFIG_FILE": str(sandbox / "none"), "AWS_REGION": "eu-west-1"}
+    try:
+        outcome = allregions.all_regions(
+            Request(profiles=("prod",)),
+            Settings(sandbox / "docker", sandbox / "state"),
+            calls=calls,
+            environ=env,
+            prompt=prompt,
+        )
+    finally:
+        calls.close()
+    assert signed == ["prod"]
+    assert sorted(r.region for r in outcome.results if r.status == "ok") == sorted(ENABLED)

@@ -157,7 +157,7 @@ def test_every_all_regions_option(
         "-a", "210987654321", "--public", "--to", "daemon", "--docker-config", str(sandbox),
         "--min-ttl", "2h", "--force", "--dry-run", "--output", "json", "--quiet", "--verbose",
     )  # fmt: skip
-    assert (code, json.loads(out)) == (0, {"results": []})
+    assert (code, json.loads(out)) == (0, {"results": [], "error": None})
     assert discovered == [
         {
             "profiles": ("a", "b"),
@@ -691,6 +691,7 @@ def test_completion_prints_the_script(shell: str, capsys: pytest.CaptureFixture[
         ("ecrlogin -p pr", {"prod", "prod-eu"}),
         ("ecrlogin status -r eu-we", {"eu-west-1", "eu-west-2", "eu-west-3"}),
         ("ecrlogin --to da", {"daemon"}),
+        ("ecrlogin -r aws", set()),  # not aws-global, aws-cn-global, … (refused as regions)
     ],
 )
 def test_completion_completes_commands_options_profiles_and_regions(
@@ -735,6 +736,46 @@ def test_an_unknown_aws_profile_is_exit_1_whatever_the_cache_holds(
         code, _, err = answered
         assert code == 1
         assert "unknown AWS profile 'nope'" in err
+
+
+@pytest.mark.parametrize("args", [("-p", ""), ("status", "-p", ""), ("logout", "-p", "")])
+def test_an_empty_profile_name_is_refused(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "an empty profile name" in err
+
+
+@pytest.mark.parametrize(("args", "usage"), [((), "COMMAND"), (("status",), "ecrlogin status")])
+def test_help_as_a_word_shows_the_help(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], usage: str
+) -> None:
+    code, out, _ = run(capsys, "help", *args)
+    assert code == 0
+    assert out.startswith("Usage: ecrlogin")
+    assert usage in out.splitlines()[0]
+
+
+@pytest.mark.parametrize("command", [["-r", "eu-west-1"], ["all-regions", "-q"]])
+def test_no_input_reaches_the_settings(
+    spy: Spy,
+    discovered: list[dict[str, Any]],
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(capsys, *command, "--dry-run")[0] == 0
+    assert spy.settings.no_input is False
+    assert run(capsys, *command, "--dry-run", "--no-input")[0] == 0
+    assert spy.settings.no_input is True
+
+
+def test_sso_login_takes_a_profile_or_a_session_not_both(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "sso", "login", "-p", "dev", "--sso-session", "corp")
+    assert code == 2
+    assert "not both" in err
 
 
 # --- kube-secret and the kubelet's plugin (issue 23) ---------------------------------------

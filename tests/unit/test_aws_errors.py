@@ -20,7 +20,7 @@ def client_error(code: str, message: str = "boom", status: int = 400) -> bx.Clie
 
 
 def explain(error: BaseException, profile: str | None = "prod") -> EcrLoginError:
-    return translate(error, profile=profile, region="eu-west-1", action=ACTION)
+    return translate(error, profile=profile, region="eu-west-1", action=ACTION, environ={})
 
 
 URL = "https://api.ecr.eu-west-1.amazonaws.com/"
@@ -32,12 +32,12 @@ URL = "https://api.ecr.eu-west-1.amazonaws.com/"
         (bx.NoCredentialsError(), "no AWS credentials found for profile 'prod'", "aws configure"),
         (bx.PartialCredentialsError(provider="env", cred_var="x"), "no AWS credentials", "-p"),
         (bx.ProfileNotFound(profile="ghost"), "ghost", "aws configure list-profiles"),
-        (bx.SSOTokenLoadError(error_msg="gone"), "SSO session", "aws sso login --profile prod"),
-        (bx.UnauthorizedSSOTokenError(), "SSO session", "aws sso login --profile prod"),
+        (bx.SSOTokenLoadError(error_msg="gone"), "SSO session", "ecrlogin sso login -p prod"),
+        (bx.UnauthorizedSSOTokenError(), "SSO session", "ecrlogin sso login -p prod"),
         (
             bx.TokenRetrievalError(provider="sso", error_msg="x"),
             "SSO session",
-            "aws sso login --profile prod",
+            "ecrlogin sso login -p prod",
         ),
         (client_error("AccessDeniedException", status=403), f"may not call {ACTION}", ACTION),
         (client_error("AccessDenied", status=403), f"may not call {ACTION}", ACTION),
@@ -47,9 +47,21 @@ URL = "https://api.ecr.eu-west-1.amazonaws.com/"
         (client_error("InvalidSignatureException", "Signature expired: 2020"), "clock", "clock"),
         (client_error("Whatever", "Signature expired: 20200101T000000Z"), "clock", "clock"),
         (client_error("ThrottlingException"), "throttled", "retry"),
-        (client_error("ExpiredToken"), "have expired", "aws sso login --profile prod"),
+        (client_error("ExpiredToken"), "have expired", "ecrlogin sso login -p prod"),
         (client_error("ExpiredTokenException"), "have expired", "refresh"),
-        (bx.EndpointConnectionError(endpoint_url=URL), "unreachable", "AWS_ENDPOINT_URL"),
+        (bx.EndpointConnectionError(endpoint_url=URL), "unreachable", "network"),
+        (
+            bx.CredentialRetrievalError(provider="custom-process", error_msg=""),
+            "its credential_process failed and printed nothing",
+            "credential_process command by hand",
+        ),
+        (
+            bx.InvalidConfigError(
+                error_msg='The source_profile "base" referenced in the profile "x" does not exist.'
+            ),
+            'The source_profile "base" referenced in the profile "x" does not exist',
+            "fix source_profile",
+        ),
         (bx.ConnectTimeoutError(endpoint_url=URL), "unreachable", "network"),
         (bx.ReadTimeoutError(endpoint_url=URL), "unreachable", "network"),
     ],
@@ -90,7 +102,7 @@ def test_region_prefix_and_unknown_code_keep_aws_text() -> None:
 
 def test_sso_hint_without_profile() -> None:
     found = explain(bx.UnauthorizedSSOTokenError(), profile=None)
-    assert found.hint == "run `aws sso login`"
+    assert found.hint == "run `ecrlogin sso login`"
     assert "the default AWS credentials" in found.message
 
 
@@ -118,3 +130,22 @@ def test_other_botocore_errors_keep_their_text() -> None:
     assert isinstance(found, AwsError)
     assert found.message.startswith("eu-west-1: ")
     assert "nowhere" in found.message
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        (
+            {"AWS_ENDPOINT_URL_ECR": "http://127.0.0.1:9"},
+            "AWS_ENDPOINT_URL_ECR (http://127.0.0.1:9)",
+        ),
+        ({"AWS_ENDPOINT_URL": "http://127.0.0.1:8"}, "AWS_ENDPOINT_URL (http://127.0.0.1:8)"),
+        ({"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:7"}, "proxy settings;"),  # not the ECR call's
+    ],
+)
+def test_an_unreachable_endpoint_names_the_variable_actually_set(
+    environ: dict[str, str], named: str
+) -> None:
+    error = bx.EndpointConnectionError(endpoint_url=URL)
+    found = translate(error, profile=None, region="eu-west-1", action=ACTION, environ=environ)
+    assert named in found.one_line() + ";"

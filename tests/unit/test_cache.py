@@ -75,3 +75,20 @@ def test_sweep_drops_expired_tokens_only(tmp_path: Path) -> None:
     assert cache.read_entry(old) is None
     assert cache.read_entry(new) == entry(1)
     assert [d for d, _ in cache.entries(tmp_path)] == [new]
+
+
+def test_missing_parents_are_made_0700_whatever_the_umask(tmp_path: Path, umask_zero: None) -> None:
+    directory = tmp_path / "state" / cache.CACHE_DIR_NAME / cache.key("ecr", "eu-west-1", "ab")
+    with cache.holding(directory):
+        cache.write_entry(directory, entry())
+    for made in (tmp_path / "state", directory.parent, directory):
+        assert made.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_token_others_could_plant_is_corrupt_never_served(tmp_path: Path) -> None:
+    directory = tmp_path / cache.key("ecr", "eu-west-1", "abcd")
+    with cache.holding(directory):
+        cache.write_entry(directory, entry())
+    directory.chmod(0o777)  # the full CLI's rule (check_trusted): no directory others may write
+    with pytest.raises(cache.CorruptEntry, match="writable by other users"):
+        cache.read_entry(directory)

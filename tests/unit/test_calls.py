@@ -34,7 +34,8 @@ def test_one_token_call_per_profile_and_region_with_many_accounts(sandbox: Path)
     sessions = StubbedSessions()
     request = Request(profiles=("a", "b"), regions=("eu-west-1", "us-east-1"), accounts=ACCOUNTS)
     outcome = run(sandbox, sessions, request)
-    assert len(outcome.results) == 2 * 2 * (1 + len(ACCOUNTS))
+    # both profiles reach the same 2 x 4 hosts: one token per host is stored (issue 24)
+    assert len(outcome.results) == 2 * (1 + len(ACCOUNTS))
     assert {r.status for r in outcome.results} == {"ok"}
     assert sessions.count("ecr") == 4
     assert set(sessions.calls.values()) == {1}
@@ -49,10 +50,9 @@ def test_identity_once_and_session_once_per_profile(sandbox: Path) -> None:
     assert not outcome.failed
     assert sessions.count("sts") == 2
     assert sessions.sessions == {"a": 1, "b": 1}
-    assert {r.identity for r in outcome.results} == {
-        f"arn:aws:sts::{ACCOUNT}:assumed-role/dev/a",
-        f"arn:aws:sts::{ACCOUNT}:assumed-role/dev/b",
-    }
+    # both are in the same account: each host keeps the first profile's token (issue 24)
+    assert {r.identity for r in outcome.results} == {f"arn:aws:sts::{ACCOUNT}:assumed-role/dev/a"}
+    assert len(outcome.notes) == 3
 
 
 def test_token_future_and_client_settings() -> None:
@@ -339,3 +339,19 @@ def view(client: Any) -> tuple[Any, ...]:
         config.use_dualstack_endpoint,
         config.connect_timeout,
     )
+
+
+def test_forget_asks_again_with_a_new_session() -> None:
+    sessions = StubbedSessions()
+    calls = AwsCalls(session_factory=sessions)
+    key = TokenKey("p", "eu-west-1")
+    try:
+        first = calls.token(key)
+        assert calls.token(key) is first  # once per key
+        calls.forget()  # after an SSO sign-in
+        again = calls.token(key)
+        assert again.result(timeout=10).password == password_for("p", "eu-west-1")
+    finally:
+        calls.close()
+    assert again is not first
+    assert sessions.sessions == {"p": 2}

@@ -283,6 +283,25 @@ def test_any_client_error_is_one_safe_line(error: BaseException) -> None:
 
 
 @pytest.mark.parametrize(
+    ("explanation", "hint"),
+    [
+        (
+            f"Get https://{HOST}/v2/: dial tcp: lookup {HOST} on 10.0.0.2:53: no such host",
+            "check the DNS the Docker daemon uses",
+        ),
+        (f"Get https://{HOST}/v2/: dial tcp 1.2.3.4:443: i/o timeout", "network and proxy"),
+        (f"login attempt to https://{HOST}/v2/ failed with status: 401", "access policy"),
+    ],
+)
+def test_a_rejection_points_at_dns_network_or_the_registry(explanation: str, hint: str) -> None:
+    with pytest.raises(DaemonError) as caught:
+        daemon.validate(Client(api_error(500, explanation)), HOST, SECRET)
+    assert caught.value.hint is not None
+    assert hint in caught.value.hint
+    assert ("access policy" in caught.value.hint) == (hint == "access policy")
+
+
+@pytest.mark.parametrize(
     "meta", [b"not json", b"[]", b'{"Endpoints": []}', b'{"Endpoints": {"docker": "x"}}']
 )
 def test_a_broken_context_is_one_error_line(config: Path, meta: bytes) -> None:

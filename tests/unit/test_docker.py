@@ -197,3 +197,20 @@ def test_erase_all_reports_a_failing_helper_and_keeps_its_entry(
     assert outcome[HOST].error is not None
     assert outcome[OTHER].error is None
     assert read(docker_dir)["auths"] == {HOST: {}}
+
+
+def test_a_host_set_up_by_to_helper_stays_so_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    install(tmp_path / "bin", monkeypatch, "ecrlogin")  # takes `store` as the real one: ignored
+    (tmp_path / "docker").mkdir()
+    write = {"auths": {HOST: {}}, "credHelpers": {HOST: "ecrlogin"}}
+    (tmp_path / "docker" / "config.json").write_text(json.dumps(write))
+    stored = DockerConfigSink(tmp_path / "docker").store(
+        [Credential(parse(HOST), PASSWORD, None, None)]
+    )
+    assert stored[HOST].stored_in == "credHelpers:ecrlogin"
+    assert f"{HOST}: config.json's credHelpers still send docker to docker-credential-ecrlogin" in (
+        caplog.text
+    )
+    assert f"`ecrlogin logout {HOST}` first" in caplog.text

@@ -116,11 +116,13 @@ def test_encode_auth_is_base64_of_aws_colon_password() -> None:
     assert base64.b64decode(dockerconfig.encode_auth("pa:ss")) == b"AWS:pa:ss"
 
 
-def test_set_entry_drops_scheme_duplicates_of_that_host_only() -> None:
+def test_set_entry_drops_every_other_spelling_of_that_host_only() -> None:
     config: dict[str, Any] = {
         "auths": {
             f"https://{HOST}": {"auth": "old"},
             f"http://{HOST}": {"auth": "older"},
+            f"{HOST}/": {"auth": "slash"},
+            f"https://{HOST}/v2/": {"auth": "v2"},
             f"https://{OTHER}": {"auth": "keep"},
         }
     }
@@ -135,21 +137,21 @@ def test_set_entry_creates_auths() -> None:
 
 
 def test_remove_entry_removes_the_host_in_every_spelling() -> None:
-    config: dict[str, Any] = {
-        "auths": {HOST: {}, f"https://{HOST}": {}, f"http://{HOST}": {}, OTHER: {}}
-    }
+    spelled = [HOST, f"{HOST}/", f"https://{HOST}", f"https://{HOST}/", f"https://{HOST}/v2/"]
+    config: dict[str, Any] = {"auths": {**{key: {} for key in spelled}, f"http://{HOST}": {}}}
+    config["auths"][OTHER] = {}
     assert dockerconfig.remove_entry(config, HOST)
     assert config["auths"] == {OTHER: {}}
     assert not dockerconfig.remove_entry(config, HOST)
     assert not dockerconfig.remove_entry({}, HOST)
 
 
-def test_hosts_lists_auths_and_credhelpers_without_scheme_once_each() -> None:
+def test_hosts_lists_auths_and_credhelpers_as_docker_reads_them_once_each() -> None:
     config = {
-        "auths": {f"https://{HOST}": {}, HOST: {}, "https://index.docker.io/v1/": {}},
-        "credHelpers": {OTHER: "pass", HOST: "pass"},
+        "auths": {f"https://{HOST}/v2/": {}, HOST: {}, "https://index.docker.io/v1/": {}},
+        "credHelpers": {OTHER: "pass", f"{HOST}/": "pass"},
     }
-    assert dockerconfig.hosts(config) == [HOST, "index.docker.io/v1", OTHER]
+    assert dockerconfig.hosts(config) == [HOST, "index.docker.io", OTHER]
 
 
 def test_every_unknown_key_survives_an_editing_round_trip(docker_dir: Path) -> None:

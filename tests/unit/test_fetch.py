@@ -55,3 +55,12 @@ def test_fewer_attempts_than_a_login_run() -> None:
     config = sessions.clients[0][3]
     assert config.retries == {"mode": "standard", "total_max_attempts": 2}
     assert (config.connect_timeout, config.read_timeout) == (2, 3)
+
+
+def test_credential_key_is_the_key_id_the_chain_gives_now() -> None:
+    from ecrlogin.helper.fetch import credential_key
+
+    sessions = StubbedSessions()
+    sessions.key_id = "AKIDNOW"
+    assert credential_key("prod", session_factory=sessions) == "AKIDNOW"
+    assert credential_key("prod", session_factory=lambda profile: 1 / 0) is None

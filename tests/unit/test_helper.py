@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,18 @@ def test_erase_removes_only_what_it_set(sink: HelperSink) -> None:
     sink.erase([SAME_REGION])
     assert serve.listing(state_dir=sink.state_dir) == {}
     assert records.load(sink.state_dir) == {}
+
+
+@pytest.mark.parametrize("on_path", [True, False])
+def test_a_helper_docker_cannot_find_is_a_warning_naming_its_path(
+    sink: HelperSink, tmp_path: Path, caplog: pytest.LogCaptureFixture, on_path: bool
+) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    if on_path:
+        (folder / "docker-credential-ecrlogin").write_text("#!/bin/sh\n")
+        (folder / "docker-credential-ecrlogin").chmod(0o755)
+    environ = {**os.environ, "PATH": str(folder)}
+    HelperSink(sink.config_dir, sink.state_dir, environ).store([credential()])
+    warned = f"docker-credential-ecrlogin is not on PATH (docker searches {folder})"
+    assert (warned in caplog.text) is not on_path

@@ -85,7 +85,7 @@ def test_environment_keys_are_their_own_identity(aws: Path, sandbox: Path) -> No
 def test_aws_profile_decides_the_default_identity(aws: Path, sandbox: Path) -> None:
     chosen = resolve(None, env(sandbox, AWS_PROFILE="deploy"))
     assert (chosen.profile, chosen.source, chosen.shown) == (None, "profile:deploy", "deploy")
-    assert chosen.fingerprint == resolve("deploy", env(sandbox)).fingerprint
+    assert chosen.fingerprint != resolve("deploy", env(sandbox)).fingerprint  # AWS_PROFILE too
 
 
 def test_a_source_profile_loop_ends(aws: Path, sandbox: Path) -> None:
@@ -93,3 +93,42 @@ def test_a_source_profile_loop_ends(aws: Path, sandbox: Path) -> None:
         "[profile a]\nsource_profile = b\n[profile b]\nsource_profile = a\n"
     )
     assert len(fingerprint("profile:a", env(sandbox))) == 16
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE",
+     "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_DISABLED", "AWS_ENDPOINT_URL",
+     "AWS_ENDPOINT_URL_STS", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"],
+)  # fmt: skip
+def test_every_identity_variable_is_part_of_the_key(sandbox: Path, variable: str) -> None:
+    before = resolve("prod", env(sandbox))
+    after = resolve("prod", env(sandbox, **{variable: "secretvalue-B"}))
+    assert (after.source, after.key != before.key) == (before.source, True)
+    assert "secretvalue-B" not in after.key
+
+
+@pytest.mark.parametrize(
+    ("config", "environ", "opaque"),
+    [
+        ("[default]\ncredential_process = /bin/true\n", {}, True),
+        ("[default]\nregion = eu-west-1\n", {}, True),  # container credentials, instance role
+        ("[default]\nregion = eu-west-1\n", {"AWS_ACCESS_KEY_ID": "AKID"}, False),
+        ("[default]\nrole_arn = r\ncredential_source = Ec2InstanceMetadata\n", {}, False),
+        ("[default]\nsso_account_id = 1\nsso_role_name = r\n", {}, False),
+        ("[default]\naws_access_key_id = AKID\n", {}, False),
+        ("[default]\n", {"AWS_ROLE_ARN": "r", "AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}, False),
+    ],
+)  # fmt: skip
+def test_opaque_sources_are_those_that_name_no_identity(
+    sandbox: Path, config: str, environ: dict[str, str], opaque: bool
+) -> None:
+    (sandbox / "aws").mkdir(exist_ok=True)
+    (sandbox / "aws" / "config").write_text(config)
+    who = resolve(None, env(sandbox, **environ))
+    assert (who.opaque, who.cacheable) == (opaque, not opaque)
+    bound = who.bound_to("AKIDNOW")
+    assert bound.cacheable
+    assert bound.key != who.key != who.bound_to("AKIDOTHER").key
+    assert "AKIDNOW" not in bound.key

@@ -15,7 +15,14 @@ from botocore.loaders import JSONFileLoader, Loader
 from botocore.loaders import create_loader as botocore_loader
 from botocore.model import Shape
 
-from ecrlogin.aws.loader import CALLED, DataLoader, create_loader, only_operations
+from ecrlogin.aws.loader import (
+    CALLED,
+    PINNED,
+    DataLoader,
+    create_loader,
+    model_problem,
+    only_operations,
+)
 
 
 @pytest.mark.parametrize(
@@ -200,3 +207,53 @@ def test_the_name_changes_with_botocore_s_data_file(tmp_path: Path) -> None:
         extra_search_paths=[str(tmp_path)], include_default_search_paths=False, models=kept
     ).load_service_model("ecr", "service-2")
     assert len(kept) == 2
+
+
+@pytest.mark.parametrize("service", sorted(CALLED))
+def test_the_pinned_facts_are_botocore_s_own(service: str) -> None:
+    model = botocore_loader().load_service_model(service, "service-2")
+    pinned = PINNED[service]
+    assert {k: model["metadata"].get(k) for k in pinned if k != "http"} == {
+        k: v for k, v in pinned.items() if k != "http"
+    }
+    assert {op: model["operations"][op]["http"] for op in CALLED[service]} == pinned["http"]
+    assert model_problem(only_operations(model, CALLED[service]), service, CALLED[service]) is None
+
+
+def _operation(model: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = model["operations"]["GetAuthorizationToken"]
+    return operation
+
+
+def _member(model: dict[str, Any]) -> dict[str, Any]:
+    member: dict[str, Any] = model["shapes"]["GetAuthorizationTokenRequest"]["members"]
+    return member["registryIds"]  # type: ignore[no-any-return]
+
+
+STEERING = {
+    "staticContextParams": lambda m: _operation(m).update(staticContextParams={"Endpoint": {}}),
+    "contextParams": lambda m: _member(m).update(contextParam={"name": "Endpoint"}),
+    "endpoint": lambda m: _operation(m).update(endpoint={"hostPrefix": "evil."}),
+    "hostLabel": lambda m: _member(m).update(hostLabel=True),
+    "location": lambda m: _member(m).update(location="header"),
+    "protocol": lambda m: m["metadata"].update(protocol="rest-json"),
+    "signingName": lambda m: m["metadata"].update(signingName="lambda"),
+    "endpointPrefix": lambda m: m["metadata"].update(endpointPrefix="lambda"),
+    "targetPrefix": lambda m: m["metadata"].update(targetPrefix="AWSLambda"),
+    "http": lambda m: _operation(m).update(http={"method": "DELETE", "requestUri": "/f/x"}),
+    "authtype": lambda m: _operation(m).update(authtype="none"),
+    "a missing shape": lambda m: m["shapes"].pop("GetAuthorizationTokenRequest"),
+    "errors": lambda m: _operation(m).update(errors=7),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("change", sorted(STEERING))
+def test_a_kept_model_that_could_steer_a_request_is_refused_and_replaced(change: str) -> None:
+    kept = Kept()
+    fresh = DataLoader(models=kept).load_service_model("ecr", "service-2")
+    (name,) = kept
+    planted = json.loads(json.dumps(fresh))
+    STEERING[change](planted)
+    assert model_problem(planted, "ecr", CALLED["ecr"]) is not None
+    kept[name] = planted
+    assert DataLoader(models=kept).load_service_model("ecr", "service-2") == fresh == kept[name]

@@ -9,7 +9,6 @@ import pytest
 
 from ecrlogin import state
 from ecrlogin.flows import routes
-from ecrlogin.flows.deliver import account_key
 from ecrlogin.flows.model import Request
 from ecrlogin.flows.targets import plan
 from ecrlogin.helper import locate, records
@@ -72,9 +71,9 @@ def test_environment_keys_pick_the_entry(sandbox: Path) -> None:
 
 def test_rule_5_yields_when_the_default_identity_is_in_the_account(sandbox: Path) -> None:
     write_profiles(sandbox)
-    default = resolve(None)  # its own account remembered as login remembers it
-    known = {account_key(default.source, default.fingerprint): "123456789012"}
-    state.remember(sandbox / "state", [], known)
+    with (sandbox / "aws" / "config").open("a") as config:
+        config.write("[default]\naws_access_key_id = AKIDDEFAULT\n")
+    state.remember(sandbox / "state", [], {resolve(None).key: "123456789012"})
     where = locate.place(parse(HOST), sandbox / "state")
     assert (where.profile, where.rule) == (None, Rule.DEFAULT_CHAIN)
 
@@ -82,8 +81,10 @@ def test_rule_5_yields_when_the_default_identity_is_in_the_account(sandbox: Path
 @pytest.mark.parametrize("own_account", [None, "123456789012", "999999999999"])
 def test_the_helper_routes_as_login_does(sandbox: Path, own_account: str | None) -> None:
     write_profiles(sandbox)
+    with (sandbox / "aws" / "config").open("a") as config:
+        config.write("[default]\naws_access_key_id = AKIDDEFAULT\n")
     default = resolve(None)
-    known = {account_key(default.source, default.fingerprint): own_account} if own_account else {}
+    known = {default.key: own_account} if own_account else {}
     state.remember(sandbox / "state", [], known)
     request = Request(registries=(parse(HOST),))
     (target,), _ = routes.route(
@@ -93,3 +94,27 @@ def test_the_helper_routes_as_login_does(sandbox: Path, own_account: str | None)
         os.environ,
     )
     assert locate.place(parse(HOST), sandbox / "state").profile == target.identity.profile
+
+
+def test_an_opaque_source_has_the_entry_of_the_key_it_gives_now(sandbox: Path) -> None:
+    (sandbox / "aws").mkdir(exist_ok=True)
+    (sandbox / "aws" / "config").write_text("[default]\ncredential_process = /bin/true\n")
+    keys = {"A": "AKIDA", "B": "AKIDB", "none": None}
+    where = {
+        name: locate.entry_for(
+            parse(HOST), None, sandbox / "state", credential_key=lambda p, k=k: k
+        )
+        for name, k in keys.items()
+    }
+    assert where["A"].directory != where["B"].directory
+    assert (where["A"].cacheable, where["A"].memo, where["none"].cacheable) == (True, False, False)
+
+
+def test_a_named_source_asks_no_credentials(sandbox: Path) -> None:
+    write_profiles(sandbox)
+
+    def refuse(profile: str | None) -> str:
+        raise AssertionError("credentials resolved for a named identity")
+
+    where = locate.entry_for(parse(HOST), "prod", sandbox / "state", credential_key=refuse)
+    assert (where.cacheable, where.memo) == (True, True)

@@ -14,16 +14,18 @@ from awsfakes import ACCOUNT, EXPIRES, NOW, ClientError, NoCalls, StubbedSession
 
 from ecrlogin import registry, state
 from ecrlogin.aws.calls import AwsCalls
+from ecrlogin.aws.errors import SsoSessionError
+from ecrlogin.aws.sso import SsoSession
 from ecrlogin.cli import output
 from ecrlogin.errors import ConfigFileError, DaemonError
-from ecrlogin.flows import deliver, login
-from ecrlogin.flows.deliver import account_key
-from ecrlogin.flows.model import Request
+from ecrlogin.flows import deliver, login, signin
+from ecrlogin.flows.model import Request, Result
 from ecrlogin.identity.identity import resolve
 from ecrlogin.sinks import dockerconfig
 
 HOST = f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"
 EU = Request(profiles=("prod",), regions=("eu-west-1",))
+PROFILES = ("default", "prod", "dev", "p")
 
 
 def settings(sandbox: Path, **changes: Any) -> login.Settings:
@@ -42,18 +44,29 @@ def run(
 ) -> login.Outcome:
     own = calls is None
     calls = calls or AwsCalls(session_factory=sessions or StubbedSessions())
+    environ = {"AWS_SHARED_CREDENTIALS_FILE": str(static_keys(sandbox)), **(environ or {})}
     try:
         return login.login(
             request,
             settings(sandbox, **changes.pop("settings", {})),
             calls=calls,
             clock=lambda: NOW + clock_offset,
-            environ=environ or {},
+            environ=environ,
             **changes,
         )
     finally:
         if own:
             calls.close()
+
+
+def static_keys(sandbox: Path) -> Path:
+    """A credentials file naming each test profile's key: identities named, not opaque."""
+    path = sandbox / "aws" / "credentials"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        sections = [f"[{name}]\naws_access_key_id = AKID{name.upper()}\n" for name in PROFILES]
+        path.write_text("".join(sections))
+    return path
 
 
 def config(sandbox: Path) -> dict[str, Any]:
@@ -261,8 +274,9 @@ def test_state_records_identity_expiry_fingerprint_never_the_password(sandbox: P
     assert (record.expires_at, record.stored_in) == (EXPIRES, "config.json")
     assert record.fingerprint
     assert len(record.fingerprint) == 16
-    key = account_key("profile:prod", record.identity_print or "")
-    assert state.load(sandbox / "state").account_of(key) == ACCOUNT
+    assert state.load(sandbox / "state").accounts == {
+        f"profile:prod#{record.identity_print}": ACCOUNT
+    }
 
 
 def test_environment_keys_are_their_own_identity_source(sandbox: Path) -> None:
@@ -306,20 +320,22 @@ def test_regions_to_refresh_are_those_stored_before_and_not_cached(sandbox: Path
     (sandbox / "docker").mkdir()
     (sandbox / "docker" / "config.json").write_text(json.dumps(config))
     expiry = {"eu-west-1": NOW - timedelta(hours=1), "us-east-1": NOW + timedelta(hours=11)}
-    who = resolve("p", {})
+    environ = {"AWS_SHARED_CREDENTIALS_FILE": str(static_keys(sandbox))}
+    who = resolve("p", environ)
     place = str(sandbox / "docker" / "config.json")
     records = [
         state.Record(host, "profile:p", "p", ACCOUNT, region, None, expiry[region], "config.json",
                      dockerconfig.fingerprint(config, host), who.fingerprint, place)
         for region, host in hosts.items()
     ]  # fmt: skip
-    state.remember(settings.state_dir, records, {account_key(who.source, who.fingerprint): ACCOUNT})
+    state.remember(settings.state_dir, records, {who.key: ACCOUNT})
 
     def refresh(settings: login.Settings, profile: str) -> set[str]:
         known = state.load(settings.state_dir)
-        return login.regions_to_refresh(settings, known=known, environ={}, clock=lambda: NOW)(
-            profile
+        refresh = login.regions_to_refresh(
+            settings, known=known, environ=environ, clock=lambda: NOW
         )
+        return refresh(profile)
 
     assert refresh(settings, "p") == {"eu-west-1"}
     forced = login.Settings(sandbox / "docker", sandbox / "state", force=True)
@@ -347,3 +363,82 @@ def test_the_caller_is_remembered_per_profile_definition_even_with_force(
     (said,) = [r.message for r in caplog.records if "no sts:GetCallerIdentity" in r.message]
     assert said.startswith(f"prod: caller {result.identity}, remembered in ecrlogin's state")
     assert state.load(sandbox / "state").records[0].identity == result.identity  # for `status`
+
+
+def sso_expired_until(signed: list[str | None]) -> StubbedSessions:
+    """Profile prod fails for want of an SSO session until `signed` holds it."""
+
+    def answer(make: Any) -> Any:
+        def call(profile: str | None, region: str, service: str) -> Any:
+            if profile not in signed:
+                raise SsoSessionError(profile)
+            return make(profile, region, service)
+
+        return call
+
+    plain = StubbedSessions()
+    return StubbedSessions(ecr=answer(plain.answers["ecr"]), sts=answer(plain.answers["sts"]))
+
+
+@pytest.mark.parametrize(
+    ("settings_changes", "asked", "status"),
+    [({}, 1, "ok"), ({"no_input": True}, 0, "failed"), ({"dry_run": True}, 0, "planned")],
+)
+def test_an_expired_sso_session_is_offered_a_sign_in_then_run_again(
+    sandbox: Path, settings_changes: dict[str, Any], asked: int, status: str
+) -> None:
+    signed: list[str | None] = []
+    questions: list[str] = []
+    session = SsoSession("corp", "https://corp.example/start", "eu-west-1")
+    prompt = signin.Prompt(lambda q: questions.append(q) is None, lambda p: session, signed.append)
+    outcome = run(sandbox, EU, sso_expired_until(signed), prompt=prompt, settings=settings_changes)
+    assert len(questions) == asked
+    assert [r.status for r in outcome.results] == [status]
+
+
+def opaque_run(sandbox: Path, key_id: str, **changes: Any) -> tuple[Result, StubbedSessions]:
+    """`login -p box` where box names no identity (a credential_process): key_id is what the
+    process gives this time."""
+    (sandbox / "aws").mkdir(exist_ok=True)
+    (sandbox / "aws" / "config").write_text("[profile box]\ncredential_process = /bin/false\n")
+    sessions = StubbedSessions()
+    sessions.key_id = key_id
+    environ = {"AWS_CONFIG_FILE": str(sandbox / "aws" / "config")}
+    request = Request(profiles=("box",), regions=("eu-west-1",))
+    (result,) = run(sandbox, request, sessions, environ=environ, **changes).results
+    return result, sessions
+
+
+@pytest.mark.parametrize(
+    ("second_key", "status", "calls"), [("AKIDA", "cached", 0), ("AKIDB", "ok", 1)]
+)
+def test_an_opaque_source_is_cached_only_while_it_gives_the_same_key(
+    sandbox: Path, second_key: str, status: str, calls: int
+) -> None:
+    assert opaque_run(sandbox, "AKIDA")[0].status == "ok"
+    again, sessions = opaque_run(sandbox, second_key, clock_offset=timedelta(hours=1))
+    assert (again.status, sessions.count("ecr"), sessions.count("sts")) == (status, calls, calls)
+    assert "AKIDA" not in (sandbox / "state" / "state.json").read_text()  # only its digest
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ENDPOINT_URL_ECR",
+     "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_EC2_METADATA_DISABLED"],
+)  # fmt: skip
+def test_an_identity_variable_set_since_is_another_identity_and_caller(
+    sandbox: Path, variable: str
+) -> None:
+    assert run(sandbox).results[0].status == "ok"
+    sessions = StubbedSessions()
+    force = {"force": True}
+    (again,) = run(sandbox, sessions=sessions, environ={variable: "B"}, settings=force).results
+    assert (again.status, sessions.count("sts")) == ("ok", 1)  # B's caller asked, not A's ARN
+    assert run(sandbox, calls=NoCalls(), environ={variable: "B"}).results[0].status == "cached"
+
+
+def test_an_opaque_source_that_gives_no_key_is_never_cached(sandbox: Path) -> None:
+    first, _ = opaque_run(sandbox, "")
+    again, sessions = opaque_run(sandbox, "", clock_offset=timedelta(hours=1))
+    assert (first.status, again.status, sessions.count("ecr")) == ("ok", "ok", 1)
+    assert state.load(sandbox / "state").records == ()

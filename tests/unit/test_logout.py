@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ecrhosts import (
     CONFIG,
     ECR_LOGIN,
@@ -19,6 +20,7 @@ from ecrhosts import (
 from fakehelper import FakeHelper
 
 from ecrlogin import state
+from ecrlogin.errors import UsageError
 from ecrlogin.flows.logout import LogoutRequest, Removal, logout
 from ecrlogin.flows.model import Settings
 from ecrlogin.sinks import dockerconfig
@@ -96,3 +98,31 @@ def test_logout_reports_a_failing_helper_as_an_error(
     assert removal.error is not None
     assert "unlock" in removal.error
     assert HELPED in dockerconfig.load(dirs[0])["auths"]
+
+
+def test_a_profile_filter_follows_the_record_of_the_token_held(dirs: tuple[Path, Path]) -> None:
+    docker_dir, state_dir = dirs
+    request = LogoutRequest(profiles=("old",), regions=("eu-west-1",))
+    removals = logout(Settings(docker_dir, state_dir), request, environ={})
+    assert removals == [Removal(EXPIRED, removed=True, stored_in="config.json")]
+    assert GOOD in dockerconfig.load(docker_dir)["auths"]
+
+
+@pytest.mark.parametrize(
+    ("request_", "named"),
+    [
+        (LogoutRequest(profiles=("nosuch",)), "-p nosuch ('nosuch': no such AWS profile"),
+        (LogoutRequest(regions=("ca-central-1",)), "no ECR registry matches -r ca-central-1"),
+    ],
+)
+def test_a_filter_that_selects_nothing_says_so(
+    dirs: tuple[Path, Path], caplog: pytest.LogCaptureFixture, request_: LogoutRequest, named: str
+) -> None:
+    assert logout(Settings(*dirs), request_, environ={}) == []
+    assert "nothing logged out: no ECR registry matches " in caplog.text
+    assert named in caplog.text
+
+
+def test_a_region_filter_that_is_no_region_is_refused(dirs: tuple[Path, Path]) -> None:
+    with pytest.raises(UsageError, match="'nowhere' is not an AWS region"):
+        logout(Settings(*dirs), LogoutRequest(regions=("nowhere",)), environ={})

@@ -68,6 +68,8 @@ def test_version_and_usage() -> None:
 
 
 def test_a_cache_hit_imports_no_heavy_library(sandbox: Path) -> None:
+    (sandbox / "aws").mkdir()  # a named identity (an opaque source's is never memoised)
+    (sandbox / "aws" / "config").write_text("[default]\naws_access_key_id = AKIDTEST\n")
     fill()
     assert run("get", stdin=HOST)[0] == 0  # the full path, which leaves the memo `quick` reads
     probe = (

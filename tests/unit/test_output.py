@@ -155,6 +155,22 @@ def test_table_shows_registry_and_expiry(capsys: pytest.CaptureFixture[str]) -> 
     assert err == ""
 
 
+def test_table_lines_end_without_padding(capsys: pytest.CaptureFixture[str]) -> None:
+    output.print_login(Outcome((OK, FAILED)), fmt="table", quiet=False, now=NOW)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert [line.rstrip() for line in lines] == lines
+
+
+def test_unpadded_keeps_closing_colour_codes() -> None:
+    assert output._unpadded("ok   \x1b[0m\n") == "ok\x1b[0m\n"
+
+
+def test_a_run_with_nothing_to_show_prints_no_table(capsys: pytest.CaptureFixture[str]) -> None:
+    output.print_login(Outcome((), ("no ECR image found",)), fmt="table", quiet=False, now=NOW)
+    assert capsys.readouterr() == ("", "ecrlogin: note: no ECR image found\n")
+
+
 def test_no_ansi_escapes_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     output.print_login(Outcome((OK, FAILED)), fmt="table", quiet=False, now=NOW)
     out, err = capsys.readouterr()

@@ -13,7 +13,7 @@ from ecrlogin.errors import ConfigFileError
 from ecrlogin.registry import parse
 from ecrlogin.sinks import dockerconfig
 from ecrlogin.sinks.base import Credential
-from ecrlogin.sinks.podman import PodmanSink, auth_file
+from ecrlogin.sinks.podman import PodmanSink, auth_file, installed_major
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 PASSWORD = "pod" * 900
@@ -33,6 +33,35 @@ def test_auth_file_follows_podmans_order(tmp_path: Path) -> None:
     assert auth_file(env, platform="darwin") == tmp_path / ".config" / "containers" / "auth.json"
     with pytest.raises(ConfigFileError, match="XDG_RUNTIME_DIR"):
         auth_file({**home, "XDG_RUNTIME_DIR": str(tmp_path / "missing")})
+
+
+@pytest.mark.parametrize(
+    ("major", "given", "expected"),
+    [
+        (4, {}, "/dc/config.json"),  # podman 4 reads $DOCKER_CONFIG/config.json instead
+        (3, {}, "/dc/config.json"),
+        (5, {}, "/run/containers/0/auth.json"),
+        (None, {}, "/run/containers/0/auth.json"),  # no podman installed: podman 5's place
+        (4, {"REGISTRY_AUTH_FILE": "/x/a.json"}, "/x/a.json"),
+    ],
+)
+def test_with_docker_config_set_the_installed_podman_decides(
+    major: int | None, given: dict[str, str], expected: str
+) -> None:
+    environ = {"HOME": "/h", "DOCKER_CONFIG": "/dc", **given}
+    got = auth_file(environ, uid=0, podman_major=lambda environ: major)
+    assert got == Path(expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "major"), [("podman version 4.3.1", 4), ("podman version 5.0.0-dev", 5), ("?", None)]
+)
+def test_the_installed_podmans_major_version(tmp_path: Path, said: str, major: int | None) -> None:
+    program = tmp_path / "podman"
+    program.write_text(f"#!/bin/sh\necho '{said}'\n")
+    program.chmod(0o755)
+    assert installed_major({"PATH": str(tmp_path)}) == major
+    assert installed_major({"PATH": str(tmp_path / "none")}) is None
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -91,3 +120,23 @@ def test_symlinked_file_stays_a_link(tmp_path: Path) -> None:
     PodmanSink(link).store([Credential(parse(HOST), PASSWORD, None, None)])
     assert link.is_symlink()
     assert HOST in read(real)["auths"]
+
+
+def test_in_dockers_config_entries_are_fingerprinted_as_docker_does(tmp_path: Path) -> None:
+    from ecrlogin.sinks.docker import DockerConfigSink
+
+    sink = PodmanSink(tmp_path / "config.json", docker_file=True)
+    stored = sink.store([Credential(parse(HOST), PASSWORD, None, None)])
+    docker_view = DockerConfigSink(tmp_path).held()[HOST].fingerprint
+    assert stored[HOST].fingerprint == sink.held()[HOST].fingerprint == docker_view
+
+
+def test_from_environment_knows_when_the_file_is_dockers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = tmp_path / "bin" / "podman"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\necho 'podman version 4.3.1'\n")
+    program.chmod(0o755)
+    environ = {"PATH": str(program.parent), "HOME": str(tmp_path), "DOCKER_CONFIG": "/dc"}
+    assert PodmanSink.from_environment(environ) == PodmanSink(Path("/dc/config.json"), True)

@@ -149,3 +149,18 @@ def test_configured_region_is_none_for_a_missing_or_broken_config(
 def test_config_file_defaults_to_home_aws_config(sandbox: Path) -> None:
     assert profiles.config_file({}) == sandbox / "home" / ".aws" / "config"
     assert profiles.config_file({"AWS_CONFIG_FILE": "/x/y"}) == Path("/x/y")
+
+
+@pytest.mark.parametrize("form", ["$CFG_DIR/config", "${CFG_DIR}/config", "~/$CFG_NAME/config"])
+def test_aws_config_file_expands_variables_as_botocore_does(
+    form: str, sandbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = sandbox / "home" / "cfg"
+    folder.mkdir()
+    (folder / "config").write_text("[profile x]\nregion = eu-north-1\n")
+    monkeypatch.setenv("CFG_DIR", str(folder))
+    monkeypatch.setenv("CFG_NAME", "cfg")
+    monkeypatch.setenv("AWS_CONFIG_FILE", form)
+    assert profiles.config_file() == folder / "config"
+    botocores = botocore.session.Session(profile="x").get_config_variable("region")
+    assert profiles.configured_region("x") == botocores == "eu-north-1"

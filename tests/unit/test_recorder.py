@@ -25,9 +25,9 @@ ANSWERS = Path("state") / answers.ANSWERS_NAME
             {},
             False,
         ),
-        ("", "[default]\nsso_session = s\n", {}, False),
+        ("", "[default]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n", {}, False),
         ("", "[default]\ncredential_process = /bin/false\n", {}, True),
-        ("aws_access_key_id = A\ncredential_process = x\n", "", {}, True),  # the process wins
+        ("aws_access_key_id = A\ncredential_process = x\n", "", {}, False),  # the file's keys first
         ("", "", {}, True),  # the instance role, container credentials
         ("", "", {"AWS_ACCESS_KEY_ID": "AKIA"}, False),
         (

@@ -242,3 +242,39 @@ def test_check_account_accepts_twelve_ascii_digits() -> None:
 def test_check_account_refuses_other_shapes(account: str) -> None:
     with pytest.raises(UsageError, match="12-digit"):
         registry.check_account(account)
+
+
+@pytest.mark.parametrize(
+    ("host", "rule"),
+    [
+        ("123456789012.dkr.ecr.eu-west-1.amazonaws.com:443", "it has a port (:443)"),
+        ("123456789012.DKR.ecr.eu-west-1.amazonaws.com", "it has upper case"),
+        ("123456789012.dkr.ecr.eu-west-1.amazonaws.com./app:1", "it ends in a dot"),
+    ],
+)
+def test_an_almost_ecr_host_is_told_which_rule_it_broke(host: str, rule: str) -> None:
+    with pytest.raises(UsageError) as refused:
+        registry.parse(host)
+    assert f": {rule}" in refused.value.message
+    assert "(use 123456789012.dkr.ecr.eu-west-1.amazonaws.com)" in refused.value.message
+
+
+def test_other_hosts_are_told_nothing_more() -> None:
+    with pytest.raises(UsageError) as refused:
+        registry.parse("docker.io:5000")
+    assert refused.value.message == "'docker.io:5000' is not an ECR registry"
+
+
+@pytest.mark.parametrize(
+    ("region", "warned"),
+    [
+        ("eu-wst-1", "eu-wst-1 is not a region botocore knows; did you mean eu-west-1?"),
+        ("us-qqqqqqqqqq-9", "us-qqqqqqqqqq-9 is not a region botocore knows (used as given)"),
+        ("eu-west-1", None),
+    ],
+)
+def test_a_typed_region_botocore_does_not_know_is_a_warning(
+    caplog: pytest.LogCaptureFixture, region: str, warned: str | None
+) -> None:
+    assert registry.check_typed_region(region) == region
+    assert (warned in caplog.text) if warned else caplog.text == ""

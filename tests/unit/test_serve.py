@@ -115,3 +115,14 @@ def test_fill_serves_without_a_fetch(tmp_path: Path) -> None:
     fetcher = Fetcher()
     assert get(tmp_path, fetcher) == "filled" * 400
     assert fetcher.calls == []
+
+
+def test_a_cache_that_cannot_be_made_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    warned: list[str] = []
+    fetcher = Fetcher()
+    answer = serve.get(
+        HOST, state_dir=tmp_path / "file", now=lambda: NOW, fetcher=fetcher, warn=warned.append
+    )
+    assert (answer.fetched, len(fetcher.calls)) == (True, 1)
+    assert [w.split("(")[0] for w in warned] == ["the token cache cannot be used "]

@@ -87,20 +87,20 @@ def test_remember_then_find_round_trips_a_record(state_dir: Path) -> None:
     assert found.expires_at.tzinfo is not None
     assert loaded.find("profile:dev", HOST) is None
     assert loaded.find("profile:prod", OTHER) is None
-    assert loaded.account_of("profile:prod") == "123456789012"
-    assert loaded.account_of("profile:dev") is None
+    assert loaded.accounts == {"profile:prod": "123456789012"}
 
 
-def test_remember_replaces_the_same_source_and_host_and_keeps_the_rest(state_dir: Path) -> None:
-    state.remember(state_dir, [record(), record(OTHER), record(source="profile:dev")], {})
+def test_remember_replaces_every_record_of_the_host_in_that_place(state_dir: Path) -> None:
+    elsewhere = record(source="profile:dev", place="/podman/auth.json")
+    state.remember(state_dir, [record(source="profile:dev"), record(OTHER), elsewhere], {})
     newer = record(expires_at=EXPIRES + timedelta(hours=12), fingerprint="fedcba9876543210")
     state.remember(state_dir, [newer], {})
     loaded = state.load(state_dir)
     assert len(loaded.records) == 3
     assert loaded.find("profile:prod", HOST) == newer
     assert loaded.find("profile:prod", OTHER) == record(OTHER)
-    assert loaded.find("profile:dev", HOST) == record(source="profile:dev")
-    assert sorted(r.source for r in loaded.for_host(HOST)) == ["profile:dev", "profile:prod"]
+    assert loaded.find("profile:dev", HOST) is None  # the place holds prod's token now
+    assert loaded.find("profile:dev", HOST, "/podman/auth.json") == elsewhere
 
 
 def test_remember_merges_accounts(state_dir: Path) -> None:
@@ -122,11 +122,7 @@ def test_caller_arns_are_merged_and_survive_forget_and_region_lists(state_dir: P
     state.remember_regions(state_dir, {"k1": {"regions": [], "at": "x"}})
     state.forget(state_dir, {HOST})
     loaded = state.load(state_dir)
-    assert (loaded.caller_of("k1"), loaded.caller_of("k2"), loaded.caller_of("k3")) == (
-        ARN,
-        ARN,
-        None,
-    )
+    assert loaded.callers == {"k1": ARN, "k2": ARN}
 
 
 @pytest.mark.parametrize("callers", [None, ["k1"], {"k1": 7}, "arn"])
