@@ -25,6 +25,7 @@ from ecrlogin.sinks import dockerconfig
 
 ACCOUNT = "123456789012"
 OTHER = "210987654321"
+THIRD = "333333333333"
 REGIONS = ("eu-west-1", "us-east-1", "cn-north-1")
 PROFILES = ("prod", "dev")
 # never near the --min-ttl edges (1h, 30m, 2h), so the two runs' clocks cannot disagree
@@ -83,8 +84,12 @@ files = st.builds(
     region_of=st.fixed_dictionaries(
         {p: st.sampled_from([None, *REGIONS * 2]) for p in ("", *PROFILES)}
     ),
-    account_of=st.fixed_dictionaries(
-        {p: st.sampled_from([ACCOUNT, OTHER]) for p in ("", *PROFILES)}
+    account_of=st.fixed_dictionaries(  # a record per host: distinct accounts, mostly
+        {
+            "": st.just(ACCOUNT),
+            "prod": st.sampled_from([OTHER, OTHER, ACCOUNT]),
+            "dev": st.just(THIRD),
+        }
     ),
     role_account=st.fixed_dictionaries({p: st.sampled_from([None, ACCOUNT]) for p in PROFILES}),
     credentials=st.sampled_from(CREDENTIALS),
@@ -139,8 +144,12 @@ argvs = st.one_of(
 cached_files = st.builds(
     Case,
     region_of=st.fixed_dictionaries({p: st.sampled_from(REGIONS) for p in ("", *PROFILES)}),
-    account_of=st.fixed_dictionaries(
-        {p: st.sampled_from([ACCOUNT, OTHER]) for p in ("", *PROFILES)}
+    account_of=st.fixed_dictionaries(  # a record per host: distinct accounts, mostly
+        {
+            "": st.just(ACCOUNT),
+            "prod": st.sampled_from([OTHER, OTHER, ACCOUNT]),
+            "dev": st.just(THIRD),
+        }
     ),
     role_account=st.fixed_dictionaries({p: st.sampled_from([None, ACCOUNT]) for p in PROFILES}),
     credentials=st.just(CREDENTIALS[0]),
@@ -210,7 +219,10 @@ def write(root: Path, case: Case, now: datetime) -> dict[str, str]:
         for p in (None, *PROFILES)
     )
     (root / "aws" / "config").write_text(config)
-    (root / "aws" / "credentials").write_text(f"[default]\n{case.credentials}")
+    named = "".join(
+        f"[{p}]\naws_access_key_id = AKIA{p.upper()}\naws_secret_access_key = s\n" for p in PROFILES
+    )
+    (root / "aws" / "credentials").write_text(f"[default]\n{case.credentials}{named}")
     docker: dict[str, object] = {
         "auths": {},
         **({"credsStore": "pass"} if case.creds_store else {}),
@@ -227,7 +239,8 @@ def write(root: Path, case: Case, now: datetime) -> dict[str, str]:
         lists[key] = freshness.region_list_entry(
             list(REGIONS), now - (timedelta() if case.regions_fresh else timedelta(hours=25))
         )
-        for account in (own, OTHER if own == ACCOUNT else ACCOUNT):  # named hosts: cached too
+        others = (OTHER,) if profile is None and own != OTHER else ()  # named hosts too
+        for account in (own, *others):
             host = registry.build(account, region).host
             docker["auths"][host] = {"auth": dockerconfig.encode_auth("secret")}  # type: ignore[index]
             printed = dockerconfig.fingerprint(docker, host)
