@@ -186,6 +186,8 @@ def _is_dir(path: Path, wanted: Path) -> bool:
     try:
         return path.is_dir()
     except OSError as error:
+        from ecrlogin.errors import ConfigFileError
+
         raise ConfigFileError(f"cannot create {wanted}: {error.strerror}") from None
 
 
