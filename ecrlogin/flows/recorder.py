@@ -115,7 +115,7 @@ def offer(
         or settings.dry_run
         or settings.to != "docker"
         or any(r.status != "cached" or r.note or r.expires_at is None for r in results)
-        or any(opaque_source(r.profile, environ) for r in results)
+        or any(opaque_source(profile, environ) for profile in {r.profile for r in results})
     ):
         return
     now = datetime.now(UTC)
