@@ -95,8 +95,8 @@ def project_folder(ecr: LocalEcr, work: Path) -> Path:
 
 
 def handed_over_folder(ecr: LocalEcr, work: Path) -> Path:
-    """A project the fast path reads and then leaves to the full CLI (`from` needs the
-    Dockerfile scanner); its one image is in the registry case C keeps valid."""
+    """A project whose one image (found through `from`) is in the registry case C keeps valid;
+    case I draws its table, which is never stored: the fast path looks, misses, hands over."""
     folder = work / "handed-over"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / ".ecrlogin.toml").write_text('from = ["Dockerfile"]\n')
@@ -181,10 +181,10 @@ def cases(ecr: LocalEcr, proxied: str, work: Path, ours_bin: Path) -> list[Case]
         ),
         Case(
             "I. the fall-through: a run the fast path hands over",
-            Command("ecrlogin -q, project with `from`", [ecrlogin, "-q"], ours, handed),
+            Command("ecrlogin (a table), project with `from`", [ecrlogin], ours, handed),
             Command(
                 "the same, ECRLOGIN_NO_FASTPATH=1",
-                [ecrlogin, "-q"],
+                [ecrlogin],
                 {**ours, "ECRLOGIN_NO_FASTPATH": "1"},
                 handed,
             ),

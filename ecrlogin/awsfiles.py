@@ -1,10 +1,9 @@
 """The AWS config and credentials files as botocore groups their sections, and what they say
 about a run: whose credentials (`identity_source`) and which region (`configured_region`).
 
-Shared by `identity.profiles` (the full CLI) and the fast path, so the two cannot read a profile
-differently; standard library only, and none of its heavier modules (no `re`, `dataclasses` or
-`typing` at run time), since the fast path pays every import. How the files are parsed is each
-caller's: `identity.profiles` with configparser, the fast path with `fast.inifile`.
+Read by `identity.profiles` (configparser parses the files), and by the credential helper's
+cache hit; standard library only, and none of its heavier modules (no `re`, `dataclasses` or
+`typing` at run time), since a cached run pays every import.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Durations written the way people write them: 30m, 2h, 1h30m, 90s, 0.
 
-Read by hand rather than with `re` (~15 ms to import): the fast path reads `--min-ttl` too."""
+Read by hand rather than with `re` (~15 ms to import): every cached run reads `--min-ttl`."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """The one set of cache rules: may a registry be skipped because the token ecrlogin stored is
 still there and still good? And is a remembered region list still good?
 
-Used by the login flow and by the fast path in front of the CLI (`ecrlogin.fastpath`), so the
-rules cannot drift apart. Standard library only, and only its light modules (no dataclasses,
-logging, typing or pathlib at run time): the fast path answers in about the time the
-interpreter takes to start, and every import here is paid on every run.
+Used by the login flow (the fast path only replays what it decided: `ecrlogin.answers`, which
+digests with this module's `sha256`). Standard library only, and only its light modules (no
+dataclasses, logging, typing or pathlib at run time): every import here is paid on every run,
+the fast path's too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from typing import Any, Protocol
 
     class Stored(Protocol):
-        """What the rules read of a state record (`state.Record`, or the fast path's view)."""
+        """What the rules read of a state record (`state.Record`)."""
 
         @property
         def expires_at(self) -> datetime | None: ...
@@ -37,7 +37,7 @@ VOLATILE_KEYS = frozenset(
 )
 _CHAIN_KEYS = ("source_profile", "sso_session")
 if TYPE_CHECKING:
-    from hashlib import sha256
+    from hashlib import sha256 as sha256  # shared: answers.py digests with it too
 else:  # CPython's own SHA-256 (the same digest): hashlib would load OpenSSL, ~3 ms every run
     try:
         from _sha256 import sha256  # Python 3.11
@@ -46,7 +46,7 @@ else:  # CPython's own SHA-256 (the same digest): hashlib would load OpenSSL, ~3
             from _sha2 import sha256  # Python 3.12+
         except ImportError:  # other interpreters
             from hashlib import sha256
-REGION_LIST_LIFE = timedelta(hours=24)  # DESIGN v2: the region list is remembered for 24 h
+REGION_LIST_LIFE = timedelta(hours=24)  # all-regions remembers a region list this long
 
 
 def still_valid(

@@ -1,6 +1,6 @@
 """The names ecrlogin reads, checked without `re` (which costs ~15 ms a run): region names and
-the account of a role ARN. The full CLI and the fast path use these same functions; tests hold
-each to the regular expression it stands for."""
+the account of a role ARN. Tests hold each to the regular expression it
+stands for."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """all-regions' --include/--exclude on region names. Light on purpose (`fnmatch`, and with it
-`re`, only for a real glob): the fast path filters remembered region lists with the very same
-code as the full run."""
+`re`, only for a real glob): a cached all-regions run pays every import."""
 
 from __future__ import annotations
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from pathlib import Path
 
-from ecrlogin.errors import ConfigFileError
-from ecrlogin.platforms import is_windows
+TYPE_CHECKING = False  # typing itself costs an import; mypy reads this name as True
+if TYPE_CHECKING:  # the fast path checks its stored answers here: light imports only
+    from pathlib import Path
+
+    from ecrlogin.errors import ConfigFileError
 
 NEW_DIR_MODE = 0o700
 ROOT = 0
@@ -27,8 +29,27 @@ _OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
 
 def check_trusted(path: Path, *, platform: str = sys.platform, uid: int | None = None) -> None:
     """Refuse `path` (existing or not) when another user could have put it there or swap it."""
-    if is_windows(platform) or sys.platform == "win32":
-        return
+    found = problem_with(str(path), platform=platform, uid=uid)
+    if found is not None:
+        entry, problem = found
+        if problem.startswith("cannot check "):
+            from ecrlogin.errors import ConfigFileError
+
+            raise ConfigFileError(problem) from None
+        raise _refusal(path, type(path)(entry), problem)
+
+
+def trusted(path: str) -> bool:
+    """`check_trusted` as a yes or no, without its imports (the fast path)."""
+    return problem_with(path) is None
+
+
+def problem_with(
+    path: str, *, platform: str = sys.platform, uid: int | None = None
+) -> tuple[str, str] | None:
+    """(the entry, what is wrong with it), or None when `path` may be trusted."""
+    if platform == "win32" or sys.platform == "win32":
+        return None
     me = os.geteuid() if uid is None else uid
     resolved = os.path.realpath(path)
     parent: os.stat_result | None = None
@@ -38,12 +59,12 @@ def check_trusted(path: Path, *, platform: str = sys.platform, uid: int | None =
         except FileNotFoundError:
             break  # the rest will be created by ecrlogin itself, privately
         except OSError as error:
-            raise ConfigFileError(f"cannot check {entry}: {error.strerror}") from None
+            return entry, f"cannot check {entry}: {error.strerror}"
         problem = _owner_problem(info, parent, me) or _writable_problem(info)
         if problem:
-            raise _refusal(path, Path(entry), problem)
+            return entry, problem
         parent = info
-    _check_link(path, Path(resolved), me)
+    return _link_problem(path, resolved, me)
 
 
 def _prefixes(resolved: str) -> list[str]:
@@ -52,14 +73,14 @@ def _prefixes(resolved: str) -> list[str]:
     return [os.sep, *(os.sep.join(parts[: n + 1]) for n in range(1, len(parts)) if parts[n])]
 
 
-def _check_link(path: Path, resolved: Path, me: int) -> None:
+def _link_problem(path: str, resolved: str, me: int) -> tuple[str, str] | None:
     try:
         link = os.lstat(path)
     except OSError:
-        return
+        return None
     if not stat.S_ISLNK(link.st_mode):
-        return
-    holder = os.lstat(path.parent)
+        return None
+    holder = os.lstat(os.path.dirname(path) or ".")
     problem = _owner_problem(link, holder, me)
     if problem is None and link.st_uid not in (me, ROOT):
         # a link of another user (only root gets here): it may lead only to its owner's files
@@ -67,11 +88,11 @@ def _check_link(path: Path, resolved: Path, me: int) -> None:
         try:
             led_to = os.stat(resolved)
         except FileNotFoundError:
-            led_to = os.stat(resolved.parent) if resolved.parent.exists() else None
+            above = os.path.dirname(resolved)
+            led_to = os.stat(above) if os.path.exists(above) else None
         if led_to is not None and led_to.st_uid != link.st_uid:
             problem = f"is a link of user {_name(link.st_uid)} to a file it does not own"
-    if problem:
-        raise _refusal(path, path, problem)
+    return (path, problem) if problem else None
 
 
 def _owner_problem(info: os.stat_result, parent: os.stat_result | None, me: int) -> str | None:
@@ -124,6 +145,8 @@ def _name(uid: int) -> str:
 
 
 def _refusal(path: Path, entry: Path, problem: str) -> ConfigFileError:
+    from ecrlogin.errors import ConfigFileError
+
     where = f"{path}" if entry == path else f"{path}: {entry}"
     return ConfigFileError(
         f"{where} {problem}; refusing to keep tokens or records there",
@@ -135,6 +158,8 @@ def _refusal(path: Path, entry: Path, problem: str) -> ConfigFileError:
 def ensure_private_dir(directory: Path, *, platform: str = sys.platform) -> None:
     """Create `directory` and every missing parent 0700 (whatever the umask); as root, give
     each new one to the owner of the directory it was created in (`sudo` keeps the user's)."""
+    from ecrlogin.errors import ConfigFileError
+
     missing: list[Path] = []
     probe = directory
     while not _is_dir(probe, directory):
@@ -161,6 +186,8 @@ def _is_dir(path: Path, wanted: Path) -> bool:
     try:
         return path.is_dir()
     except OSError as error:
+        from ecrlogin.errors import ConfigFileError
+
         raise ConfigFileError(f"cannot create {wanted}: {error.strerror}") from None
 
 
@@ -172,7 +199,7 @@ def give_to_owner_of(
     platform: str = sys.platform,
 ) -> None:
     """As root, make a new file or directory belong to whoever owns `directory`."""
-    if is_windows(platform) or sys.platform == "win32" or os.geteuid() != ROOT:
+    if platform == "win32" or sys.platform == "win32" or os.geteuid() != ROOT:
         return
     owner = os.stat(directory)
     keep_owner(owner, path=path, fd=fd)

@@ -35,8 +35,3 @@ def _escape(match: re.Match[str]) -> str:
 def shown(text: str) -> str:
     """`text` with every control character escaped visibly (whitespace controls: a space)."""
     return _unsafe().sub(_escape, text)
-
-
-def is_safe(text: str) -> bool:
-    """True when `text` has nothing `shown` would change."""
-    return _unsafe().search(text) is None

@@ -93,6 +93,7 @@ def login(
         nothing = project.nothing_found
         return _render_login(
             options,
+            project.settings,
             lambda progress: (
                 flow.nowhere(nothing)
                 if nothing
@@ -121,6 +122,7 @@ def all_regions(include: tuple[str, ...], exclude: tuple[str, ...], **options: A
         request, settings = _request(options), _settings(options)
         return _render_login(
             options,
+            settings,
             lambda progress: allregions.all_regions(
                 request, settings, include=include, exclude=exclude, progress=progress
             ),
@@ -153,13 +155,22 @@ def _settings(options: dict[str, Any]) -> Any:
     )
 
 
-def _render_login(options: dict[str, Any], run: Callable[[Any], Any]) -> int:
+def _render_login(options: dict[str, Any], settings: Any, run: Callable[[Any], Any]) -> int:
     from ecrlogin.cli import output
+    from ecrlogin.flows import recorder
     from ecrlogin.flows.login import utc_now
 
     show_progress = not options["quiet"] and options["fmt"] == "table"
     with output.progress_bar(show_progress) as progress:
         outcome = run(progress)
+    # a table shows "in 11h 59m": only what does not move with the clock is kept for the fast path
+    recorder.offer(
+        outcome,
+        settings,
+        replayable_output=(options["fmt"] == "json" or options["quiet"])
+        and not (options["verbose"] or options["debug"]),
+        holds_until=outcome.holds_until,
+    )
     output.print_login(outcome, fmt=options["fmt"], quiet=options["quiet"], now=utc_now())
     return 1 if outcome.failed else 0
 
@@ -429,7 +440,20 @@ def completion(shell: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from ecrlogin.flows import recorder
+
     args = list(sys.argv[1:] if argv is None else argv)
+    recording = recorder.start(args)  # the fast path may repeat this run's answer
+    try:
+        _main(args)
+    except SystemExit as done:
+        recorder.finish(recording, done.code if isinstance(done.code, int) else 1)
+        raise
+    finally:
+        recorder.finish(recording, 1)  # anything else: nothing kept (finish once: a no-op then)
+
+
+def _main(args: list[str]) -> None:
     logs.install()
     try:
         code = cli.main(args=args, prog_name="ecrlogin", standalone_mode=False)

@@ -10,26 +10,6 @@ import click
 
 F = Callable[..., Any]
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-VALUE_OPTIONS = frozenset(
-    [
-        "-p",
-        "--profile",
-        "-r",
-        "--region",
-        "-a",
-        "--account",
-        "--to",
-        "--docker-config",
-        "--min-ttl",
-        "-o",
-        "--output",
-        "--include",
-        "--exclude",
-        "-n",
-        "--namespace",
-        "--context",
-    ]
-)
 
 
 class DefaultToLogin(click.Group):
@@ -42,14 +22,34 @@ class DefaultToLogin(click.Group):
         if args[:1] == ["help"]:  # `ecrlogin help [COMMAND]`: the help, not a registry
             args = [*args[1:2], "--help"]
         if not args or args[0] not in ("-h", "--help", "--version"):
-            args = route(args, set(self.commands), refuse_typos=not completing)
+            takes_value = value_options([self, *self.commands.values()])
+            args = route(args, set(self.commands), takes_value, refuse_typos=not completing)
         return super().parse_args(ctx, args)
 
 
-def route(args: list[str], commands: set[str], *, refuse_typos: bool = True) -> list[str]:
+def value_options(commands: list[click.Command]) -> frozenset[str]:
+    """Every option name (`-p`, `--profile`, `--from`…) that takes a value, as Click declares
+    the commands' options: the one declaration."""
+    return frozenset(
+        name
+        for command in commands
+        for param in command.params
+        if isinstance(param, click.Option) and not param.is_flag and not param.count
+        for name in (*param.opts, *param.secondary_opts)
+    )
+
+
+def route(
+    args: list[str],
+    commands: set[str],
+    takes_value: frozenset[str],
+    *,
+    refuse_typos: bool = True,
+) -> list[str]:
     """Move the first positional word to the front if it names a command; else prepend login.
 
-    A first word that is no registry (no dot) but close to a command is a typo: `statu`.
+    An option in `takes_value` consumes the next word (`--from logs` scans `logs`). A first word
+    that is no registry (no dot) but close to a command is a typo: `statu`.
     """
     expects_value = False
     for index, word in enumerate(args):
@@ -58,7 +58,7 @@ def route(args: list[str], commands: set[str], *, refuse_typos: bool = True) -> 
         elif word == "--":
             break
         elif word.startswith("-"):
-            expects_value = word in VALUE_OPTIONS
+            expects_value = word in takes_value
         else:
             if word in commands:
                 return [word, *args[:index], *args[index + 1 :]]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -103,7 +103,8 @@ def _all_regions(
         found = Discovery(
             {p: _filtered(regions, include, exclude) for p, regions in remembered.items()}
         )
-        return login(calls=calls, regions_of=found.regions_of)
+        outcome = login(calls=calls, regions_of=found.regions_of)
+        return replace(outcome, holds_until=_lists_end(keys.values(), known))
     with LazyCalls(calls, state_dir=settings.state_dir) as aws:
         found = discover(
             request.profiles_or_default,
@@ -120,7 +121,16 @@ def _all_regions(
         )
         asked = {keys[p]: regions for p, regions in found.asked.items() if keys.get(p)}
         _remember(settings, {key: regions for key, regions in asked.items() if key}, clock())
-        return login(calls=aws(), regions_of=found.regions_of, notes=found.notes)
+        outcome = login(calls=aws(), regions_of=found.regions_of, notes=found.notes)
+        return replace(outcome, holds_until=clock())  # AWS was asked: no answer to repeat
+
+
+def _lists_end(keys: Iterable[str | None], known: state.State) -> datetime | None:
+    """When the first of the remembered region lists of these identities is forgotten."""
+    lists = known.regions or {}
+    asked = [lists[key].get("at") for key in keys if key and isinstance(lists.get(key), dict)]
+    moments = [datetime.fromisoformat(at) for at in asked if isinstance(at, str)]
+    return min(moments) + freshness.REGION_LIST_LIFE if moments else None
 
 
 def _identity_key(profile: str | None, environ: Mapping[str, str]) -> str | None:

@@ -115,6 +115,7 @@ class Result:
 class Outcome:
     results: tuple[Result, ...]
     notes: tuple[str, ...] = ()
+    holds_until: datetime | None = None  # what the answer rests on is good until then (regions)
 
     @property
     def failed(self) -> bool:

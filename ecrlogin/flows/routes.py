@@ -1,5 +1,5 @@
 """Who opens what: profiles resolved once into identities, and the registries named in a run
-routed to a profile by DESIGN v2's rules when no -p was given."""
+routed to a profile by `identity.routing`'s rules when no -p was given."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ecrlogin import state
+from ecrlogin.awsfiles import named_profile
 from ecrlogin.flows.model import Request, Result
 from ecrlogin.flows.targets import Target, routed
 from ecrlogin.identity import profiles, routing
@@ -21,24 +22,39 @@ log = logging.getLogger("ecrlogin")
 def identities(
     request: Request, environ: Mapping[str, str], *, check_files: bool = False
 ) -> tuple[list[Identity], list[Result]]:
-    """Each profile of the run as an Identity.
-
-    With `check_files` (--dry-run, which makes no session), a profile missing from the AWS
-    files fails on its own row; otherwise botocore's own session does that check.
-    """
+    """Each profile of the run as an Identity; a profile the AWS files do not define fails
+    on its own row (`unknown_profile`)."""
     found, failures = [], []
-    known = profiles.known_profiles(environ) if check_files else []
+    known = profiles.known_profiles(environ)
     for profile in request.profiles_or_default:
         identity = resolve(profile, environ)
-        name = identity.shown
-        if check_files and name not in (None, "default", *known):
-            from ecrlogin.aws.sdk import unknown_profile  # the message botocore's check gives
+        missing = unknown_profile(profile, identity, environ, known, check_files=check_files)
+        if missing is not None:
+            from ecrlogin.aws.sdk import unknown_profile as failure  # botocore's own message
 
-            failure = unknown_profile(name or "", known)
-            failures.append(Result("", name, "failed", failure=failure))
+            failures.append(Result("", missing, "failed", failure=failure(missing, known)))
             continue
         found.append(identity)
     return found, failures
+
+
+def unknown_profile(
+    profile: str | None,
+    identity: Identity,
+    environ: Mapping[str, str],
+    known: Sequence[str],
+    *,
+    check_files: bool,
+) -> str | None:
+    """The profile name the AWS files do not define, else None. The one the environment names
+    (AWS_DEFAULT_PROFILE, AWS_PROFILE) must exist whatever the cache holds, as botocore and the
+    aws CLI require; with `check_files` (--dry-run, which makes no session), -p's too."""
+    named = named_profile(environ)
+    if profile is None and named not in ("default", *known):
+        return named
+    if check_files and identity.shown not in (None, "default", *known):
+        return identity.shown
+    return None
 
 
 def route(
@@ -65,8 +81,9 @@ def route(
             continue
         chosen = routing.choose(target.named, rules, environ)
         identity = resolve(chosen.profile, environ) if chosen.profile else target.identity
-        log.info("%s: profile %s (%s)", target.named.host, identity.shown or "-", chosen.rule)
-        out.append(routed(target, identity, chosen.rule))
+        why = chosen.rule.value
+        log.info("%s: profile %s (%s)", target.named.host, identity.shown or "-", why)
+        out.append(routed(target, identity, why))
         if chosen.note:
             notes.append(f"{target.named.host}: {chosen.note}")
     return list(dict.fromkeys(out)), list(dict.fromkeys(notes))

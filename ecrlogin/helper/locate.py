@@ -17,7 +17,6 @@ from ecrlogin.identity import identity, routing
 from ecrlogin.registry import Registry
 
 KeyOf = Callable[[str | None], str | None]  # profile -> the access key id in effect, or None
-_ONLY_PROFILE_RULE = "the only profile whose role or SSO account is"
 
 
 def state_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -31,7 +30,7 @@ class Place:
 
     registry: Registry
     profile: str | None  # None: the SDK's default chain
-    rule: str  # why that profile (routing's rule)
+    rule: routing.Rule | None  # why that profile (None: the caller named it)
     directory: Path
     cacheable: bool = True  # False: an opaque source that gave no credentials: no cache at all
     memo: bool = True  # whether `quick` may remember it (never for an opaque source)
@@ -41,7 +40,7 @@ def place(registry: Registry, directory: Path, environ: Mapping[str, str] = os.e
     """The profile routing picks for `registry`, and that identity's entry for its region."""
     hints = routing.Hints(recorded=records.profiles(directory))
     route = routing.choose(registry, hints, environ)
-    if route.rule.startswith(_ONLY_PROFILE_RULE):  # rule 5 needs ecrlogin's state: read it now
+    if route.rule is routing.Rule.ONLY_PROFILE:  # rule 5 needs ecrlogin's state: read it now
         known = _default_account(directory, environ)
         hints = routing.Hints(recorded=hints.recorded, default_account=known)
         route = routing.choose(registry, hints, environ)
@@ -53,7 +52,7 @@ def entry_for(
     profile: str | None,
     directory: Path,
     environ: Mapping[str, str] = os.environ,
-    rule: str = "given",
+    rule: routing.Rule | None = None,
     *,
     credential_key: KeyOf | None = None,
 ) -> Place:
@@ -76,7 +75,8 @@ def _credential_key(profile: str | None) -> str | None:
 
 
 def _default_account(directory: Path, environ: Mapping[str, str]) -> str | None:
-    """The default identity's own account, if an ecrlogin run has learnt it (routing rule 5)."""
+    """The default identity's own account, if an ecrlogin run has learnt it (routing rule 5),
+    by the identity key login remembers it under."""
     from ecrlogin import state
 
     return state.load(directory).account_of(identity.resolve(None, environ))

@@ -64,10 +64,5 @@ def of_record(source: str, environ: Mapping[str, str] = os.environ) -> Identity:
 def fingerprint(source: str, environ: Mapping[str, str] = os.environ) -> str:
     """A digest of the profile's sections (following source_profile and sso_session) in the
     config and credentials files, or of the environment's access key id, and of the identity
-    variables. The rule itself lives in `ecrlogin.freshness`, shared with the fast path."""
+    variables. The rule itself lives in `ecrlogin.freshness`."""
     return freshness.identity_fingerprint(source, profiles.aws_files(environ).sections_of, environ)
-
-
-def definition(name: str, environ: Mapping[str, str] = os.environ) -> list[str]:
-    """`section key=value` lines that define profile `name`, secrets and refresh data left out."""
-    return freshness.definition(name, profiles.aws_files(environ).sections_of)

@@ -21,7 +21,7 @@ Section = Mapping[str, str]
 
 
 def identity_source(profile: str | None, environ: Mapping[str, str] = os.environ) -> str:
-    """Whose credentials a run uses (`awsfiles.identity_source`, the fast path's too)."""
+    """Whose credentials a run uses (`awsfiles.identity_source`)."""
     return awsfiles.identity_source(profile, environ)
 
 

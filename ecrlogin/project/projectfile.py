@@ -11,6 +11,7 @@ and host parsing are imported only once a file has been found.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -50,30 +51,19 @@ class ProjectFile:
         """The project's folder: `from` paths are taken from here, and sources shown from here."""
         return self.path.parent
 
-    def profile_for(self, host: str, account: str | None) -> str | None:
-        """The `[profiles]` entry for a registry: its host first, then its account."""
-        by_host = self.profiles_by_host.get(host)
-        if by_host is not None or account is None:
-            return by_host
-        return self.profiles_by_account.get(account)
-
 
 def find_project_file(start: Path | None = None) -> Path | None:
     """The nearest `.ecrlogin.toml` in `start` (default: the current folder) or its parents."""
     folder = (start or Path.cwd()).absolute()
     for candidate in (folder, *folder.parents):
         path = candidate / FILE_NAME
+        sys.audit("ecrlogin.read", str(path))  # looked for: an input of the run's answer
         try:
             if path.is_file():
                 return path
         except OSError:  # a parent we may not look into: the search goes on above it
             continue
     return None
-
-
-def find_and_load(start: Path | None = None) -> ProjectFile | None:
-    path = find_project_file(start)
-    return load_project_file(path) if path is not None else None
 
 
 def load_project_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> ProjectFile:
@@ -170,6 +160,7 @@ def _from_paths(value: object, folder: Path, fail: _Fail) -> tuple[Path, ...]:
     paths = []
     for index, entry in enumerate(_strings(value, "from", fail)):
         path = Path(os.path.normpath(folder / entry))
+        sys.audit("ecrlogin.read", str(path))
         if not path.exists():
             raise fail(f"from[{index}]", f"{entry} does not exist (in {folder})")
         paths.append(path)

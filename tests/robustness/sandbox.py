@@ -132,7 +132,8 @@ class Sandbox:
         ]
         models = self.state_dir / "models"  # cut service models: *.json, nothing else
         kept = [f"models/{p.name}" for p in models.iterdir()] if models.exists() else []
-        return [n for n in names if n not in ("config.json", "state.json", "models")] + [
+        own = ("config.json", "state.json", "answers.json", "models")  # answers: the fast path's
+        return [n for n in names if n not in own] + [
             n for n in kept if n.startswith("models/.") or not n.endswith(".json")
         ]
 

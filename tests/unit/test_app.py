@@ -530,7 +530,7 @@ def imported(args: list[str], env: dict[str, str] | None = None) -> tuple[set[st
         for line in done.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
-    assert names & {"ecrlogin.cli.app", "ecrlogin.fast.path"}  # the parse found something
+    assert names & {"ecrlogin.cli.app", "ecrlogin.answers"}  # the parse found something
     return names, done.stdout
 
 
@@ -709,6 +709,34 @@ def test_completion_completes_commands_options_profiles_and_regions(
     )
     offered = {line.split(",", 1)[1] for line in done.stdout.splitlines() if "," in line}
     assert offered == expected, done.stderr
+
+
+def test_from_a_folder_named_like_a_command_is_scanned(
+    sandbox: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sandbox / "logs").mkdir()
+    (sandbox / "logs" / "Dockerfile").write_text(f"FROM {HOST}/app:1\n")
+    monkeypatch.chdir(sandbox)
+    code, out, err = run(capsys, "--from", "logs", "--dry-run", "-o", "json")
+    assert (code, err) == (0, "")
+    (row,) = json.loads(out)["results"]
+    assert (row["registry"], row["status"], row["source"]) == (HOST, "planned", "logs/Dockerfile:1")
+
+
+@pytest.mark.parametrize("variable", ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
+def test_an_unknown_aws_profile_is_exit_1_whatever_the_cache_holds(
+    tmp_path: Path, variable: str
+) -> None:
+    from replaycases import console, full_cli, utc_now, write
+    from test_fastpath import cached_case
+
+    env = write(tmp_path, cached_case(env={variable: "nope"}), utc_now())  # its record: cached
+    work = tmp_path / "work"
+    argv = ["-q", "-r", "eu-west-1"]  # no region lookup: the record alone would say cached
+    for answered in (full_cli(argv, env, work), console(argv, env, work)[:3]):
+        code, _, err = answered
+        assert code == 1
+        assert "unknown AWS profile 'nope'" in err
 
 
 @pytest.mark.parametrize("args", [("-p", ""), ("status", "-p", ""), ("logout", "-p", "")])

@@ -29,10 +29,8 @@ def helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeHelper:
 def test_store_get_erase_round_trip(helper: FakeHelper) -> None:
     credstore.store_secret("fake", HOST, SECRET)
     assert helper.secrets() == {HOST: {"Username": "AWS", "Secret": SECRET}}
-    assert credstore.read_secret("fake", HOST) == SECRET
     credstore.erase_secret("fake", HOST)
     assert helper.secrets() == {}
-    assert credstore.read_secret("fake", HOST) is None
 
 
 def test_the_secret_goes_on_stdin_never_on_the_command_line(helper: FakeHelper) -> None:
@@ -58,10 +56,9 @@ def test_the_helper_runs_without_the_aws_secret_variables(
     monkeypatch.setenv("AWS_PROFILE", "prod")
     monkeypatch.setenv("PASSWORD_STORE_DIR", "/somewhere")
     credstore.store_secret("fake", HOST, SECRET)
-    credstore.read_secret("fake", HOST)
     credstore.erase_secret("fake", HOST)
     calls = helper.calls()
-    assert [c["argv"][1] for c in calls] == ["store", "get", "erase"]
+    assert [c["argv"][1] for c in calls] == ["store", "erase"]
     for call in calls:
         assert not set(secrets) & set(call["env"])
         assert not any(v in json.dumps(call["env"]) for v in secrets.values())
@@ -96,7 +93,7 @@ def test_a_missing_helper_is_an_error_with_a_hint(tmp_path: Path) -> None:
         ("User interaction is not allowed.", "unlock"),
     ],
 )
-@pytest.mark.parametrize("operation", ["store", "erase", "get"])
+@pytest.mark.parametrize("operation", ["store", "erase"])
 def test_known_store_failures_get_the_specific_hint(
     helper: FakeHelper, message: str, hint: str, operation: str
 ) -> None:
@@ -104,7 +101,6 @@ def test_known_store_failures_get_the_specific_hint(
     run = {
         "store": lambda: credstore.store_secret("fake", HOST, SECRET),
         "erase": lambda: credstore.erase_secret("fake", HOST),
-        "get": lambda: credstore.read_secret("fake", HOST),
     }[operation]
     with pytest.raises(CredentialStoreError) as caught:
         run()
@@ -163,15 +159,7 @@ def test_helper_timeout_takes_only_a_positive_finite_number(value: str, seconds:
     assert credstore.helper_timeout({}) == credstore.HELPER_TIMEOUT_SECONDS
 
 
-def test_garbage_from_get_is_an_error(helper: FakeHelper) -> None:
-    helper.put(HOST, SECRET)
-    helper.behave(garbage=True)
-    with pytest.raises(CredentialStoreError, match="not a credential"):
-        credstore.read_secret("fake", HOST)
-
-
-def test_nothing_stored_is_none_for_get_and_fine_for_erase(helper: FakeHelper) -> None:
-    assert credstore.read_secret("fake", HOST) is None
+def test_nothing_stored_is_fine_for_erase(helper: FakeHelper) -> None:
     credstore.erase_secret("fake", HOST)  # "credentials not found" is not a failure here
     with pytest.raises(CredentialNotFoundError):
         credstore.helper_store("fake").erase(HOST)

@@ -1,157 +1,164 @@
-"""The fast path says exactly what the full CLI says, or hands the run over: generated config,
-state and AWS files, and command lines, run through both (the full CLI in-process, as
-`ECRLOGIN_NO_FASTPATH` would)."""
+"""`ecrlogin` (the stored answer replayed) says exactly what `ECRLOGIN_NO_FASTPATH=1 ecrlogin`
+says, in every generated case: AWS files, Docker configs, states, projects, environments, file
+modes and command lines, run once through the full CLI (which stores what may be repeated),
+then through both."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import itertools
-import os
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from fastcases import ACCOUNT, Files, argvs, files, utc_now, write
 from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import strategies as st
+from replaycases import (
+    ACCOUNT,
+    PROFILES,
+    Case,
+    argvs,
+    cached_argvs,
+    cached_files,
+    console,
+    files,
+    full_cli,
+    utc_now,
+    write,
+)
 
-from ecrlogin.cli.app import main
-from ecrlogin.fast import path as fast_path
+from ecrlogin import fastpath
 
 _counter = itertools.count()
+TOUCHES = (*["nothing"] * 6, "config.json", "state", "aws config", "env", "cwd")
 
 
-def answer(argv: list[str], env: dict[str, str], **options: object) -> str | None:
-    """The fast path's answer in a process whose environment is `env`, as the console script's
-    (the identity key covers the process's identity variables)."""
-    with mock.patch.dict(os.environ, env, clear=True):
-        return fast_path.answer(argv, env, **options)  # type: ignore[arg-type]
-
-
-def full_cli(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
-    out, err, code = io.StringIO(), io.StringIO(), 0
-    with (
-        mock.patch.dict(os.environ, env, clear=True),
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-    ):
-        try:
-            main(argv)
-        except SystemExit as done:
-            code = int(done.code or 0)
-    return code, out.getvalue(), err.getvalue()
+def touch(root: Path, env: dict[str, str], what: str) -> tuple[dict[str, str], Path]:
+    """One input changed after the answer was stored (most runs: none)."""
+    cwd = root / "work"
+    if what == "config.json":
+        (root / "docker" / "config.json").write_text('{"auths": {}}')
+    elif what == "state":
+        state_dir = next(root.glob("**/state.json")).parent
+        (state_dir / "state.json").write_text("{}")
+    elif what == "aws config":
+        with (root / "aws" / "config").open("a") as config:
+            config.write("[profile other]\nregion = eu-west-1\n")
+    elif what == "env":
+        env = {**env, "AWS_REGION": "us-east-1"}
+    elif what == "cwd":
+        cwd = root
+    return env, cwd
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(case=files, argv=argvs)
-def test_the_fast_path_answers_as_the_full_cli_or_not_at_all(
-    case: Files, argv: list[str], tmp_path: Path
+@given(case=files, argv=argvs, what=st.sampled_from(TOUCHES))
+def test_ecrlogin_says_what_the_full_cli_says_in_every_case(
+    case: Case, argv: list[str], what: str, tmp_path: Path
 ) -> None:
     root = tmp_path / str(next(_counter))
     env = write(root, case, utc_now())
-    fast = answer(argv, env, cwd=str(root / "work"), now=utc_now())
-    note(f"fast: {fast!r}")
-    event("answered" if fast is not None else "handed over")
-    if fast is not None:
-        with contextlib.chdir(root / "work"):
-            assert full_cli(argv, env) == (0, fast, "")
-
-
-def test_a_cached_run_is_answered_and_matches(tmp_path: Path) -> None:
-    lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
-    case = Files(
-        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, None
+    stored = full_cli(argv, env, root / "work")  # stores the answer where it may be repeated
+    event(
+        "first run: answer stored"
+        if next(root.glob("**/answers.json"), None)
+        else "first run: none"
     )
-    env = write(tmp_path / "case", case, utc_now())
-    for argv in (
-        ["-o", "json", "-r", "eu-west-1"],
-        ["-q", "-r", "eu-west-1"],
-        ["all-regions", "-o", "json", "--include", "eu-*"],
-    ):
-        fast = answer(argv, env, cwd=str(tmp_path), now=utc_now())
-        assert fast is not None
-        assert full_cli(argv, env) == (0, fast, "")
+    env, cwd = touch(root, env, what)
+    *answered, replayed = console(argv, env, cwd)
+    note(f"first run: {stored!r}; replayed: {replayed}")
+    event("compared: replayed" if replayed else "compared: full CLI both times")
+    assert tuple(answered) == full_cli(argv, env, cwd)
 
 
-def test_a_cached_project_is_answered_with_its_source(tmp_path: Path) -> None:
-    lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
-    project = 'registries = ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"]\n'
-    case = Files(
-        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, project
-    )
-    env = write(tmp_path / "case", case, utc_now())
-    fast = answer(["-o", "json"], env, cwd=str(tmp_path / "case" / "work"), now=utc_now())
-    assert fast is not None
-    assert '"source": ".ecrlogin.toml"' in fast
-    with contextlib.chdir(tmp_path / "case" / "work"):
-        assert full_cli(["-o", "json"], env) == (0, fast, "")
-
-
-# what a cached run must not import: ~20-35 ms of the standard library's own (re, enum…)
-SLOW_STANDARD = {"re", "enum", "json", "configparser", "tomllib", "datetime", "fnmatch", "hashlib"}
-PROJECT = (
-    f'registries = [\n  "{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/app:1", # app\n]\n'
-    'min_ttl = "30m"\n'
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@given(case=cached_files, argv=cached_argvs)
+def test_a_replay_repeats_the_full_cli_exactly(case: Case, argv: list[str], tmp_path: Path) -> None:
+    root = tmp_path / str(next(_counter))
+    env = write(root, case, utc_now())
+    full_cli(argv, env, root / "work")
+    *answered, replayed = console(argv, env, root / "work")
+    event("compared: replayed" if replayed else "compared: full CLI both times")
+    assert tuple(answered) == full_cli(argv, env, root / "work")
 
 
-@pytest.mark.parametrize(("args", "project"), [(["-r", "eu-west-1"], None), ([], PROJECT)])
-def test_the_console_entry_answers_without_click_or_re_unless_disabled(
-    tmp_path: Path, args: list[str], project: str | None
-) -> None:
-    lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
-    case = Files(
-        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, project
-    )
-    env = write(tmp_path / "case", case, utc_now())
-    argv = [sys.executable, "-X", "importtime", "-m", "ecrlogin", "-q", *args]
-    for extra, slow in (({}, False), ({"ECRLOGIN_NO_FASTPATH": "1"}, True)):
-        done = subprocess.run(
-            argv,
-            env={**env, **extra},
-            cwd=tmp_path / "case" / "work",
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert (done.returncode, done.stdout) == (0, "")
-        loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
-        assert ("click" in loaded) is slow
-        assert (loaded & SLOW_STANDARD == set()) is not slow
-
-
-def test_a_host_with_a_profile_recorded_by_the_helper_is_handed_over(tmp_path: Path) -> None:
-    import json
-
-    host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
-    lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
-    case = Files(
-        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, None
-    )
-    env = write(tmp_path / "case", case, utc_now())
-    assert answer(["-q", host], env, cwd=str(tmp_path), now=utc_now()) is not None
-    recorded = {"version": 1, "hosts": {host: {"profile": "dev"}}}  # rule 3: dev opens it
-    (Path(env["ECRLOGIN_STATE_DIR"]) / "helper-hosts.json").write_text(json.dumps(recorded))
-    assert answer(["-q", host], env, cwd=str(tmp_path), now=utc_now()) is None
-
-
-def test_an_own_registry_the_project_names_too_has_no_source_as_in_the_full_cli(
-    tmp_path: Path,
-) -> None:
-    lives = {(None, "eu-west-1"): (timedelta(hours=3), False, False)}
-    project = 'registries = ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"]\n'
-    case = Files(
-        {"prod": None, "dev": None}, {"prod": None, "dev": None}, {}, lives, True, False, project
-    )  # found by the property test: -r names the host the project file names
-    env = write(tmp_path / "case", case, utc_now())
+def test_a_cached_run_is_stored_then_replayed(tmp_path: Path) -> None:
+    env = write(tmp_path, cached_case(), utc_now())
     argv = ["-o", "json", "-r", "eu-west-1"]
-    fast = answer(argv, env, cwd=str(tmp_path / "case" / "work"), now=utc_now())
-    assert fast is not None
-    assert '"source": null' in fast
-    with contextlib.chdir(tmp_path / "case" / "work"):
-        assert full_cli(argv, env) == (0, fast, "")
+    assert console(argv, env, tmp_path / "work")[3] is False  # nothing stored yet
+    first = full_cli(argv, env, tmp_path / "work")
+    assert first[0] == 0
+    assert '"status": "cached"' in first[1]
+    assert console(argv, env, tmp_path / "work") == (*first, True)
+
+
+def cached_case(**changes: object) -> Case:
+    lives = {(None, "eu-west-1"): (timedelta(hours=11), False, False)}
+    fields: dict[str, object] = {
+        "region_of": {"": "eu-west-1"},
+        "account_of": {"": ACCOUNT, **dict.fromkeys(PROFILES, ACCOUNT)},
+        "role_account": dict.fromkeys(PROFILES),
+        "credentials": "aws_access_key_id = AKIA0\naws_secret_access_key = s\n",
+        "env": {},
+        "state_at": "ECRLOGIN_STATE_DIR",
+        "entries": lives,
+        "regions_fresh": True,
+        "creds_store": False,
+        "project": None,
+        "helper_records": False,
+        "modes": (0o600, 0o700, 0o600),
+    }
+    return Case(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "argv"),
+    [
+        ({"credentials": "credential_process = /bin/false\n"}, ["-q"]),  # opaque: never kept
+        ({"credentials": ""}, ["-q"]),  # the instance role or container credentials
+        ({}, []),  # a table: "in 11h 59m" moves with the clock
+        ({}, ["-q", "--force"]),
+        ({}, ["-q", "--dry-run"]),
+        ({}, ["-q", "--to", "daemon"]),  # only --to docker's cached path is known to be closed
+    ],
+)
+def test_answers_that_are_not_kept(
+    tmp_path: Path, changes: dict[str, object], argv: list[str]
+) -> None:
+    env = write(tmp_path, cached_case(**changes), utc_now())
+    full_cli(argv, env, tmp_path / "work")
+    assert not (tmp_path / "state" / "answers.json").exists()
+
+
+SLOW = {"click", "re", "enum", "json", "configparser", "tomllib", "datetime", "pathlib", "typing"}
+
+
+@pytest.mark.parametrize("state_at", ["ECRLOGIN_STATE_DIR", "XDG_STATE_HOME", ""])
+def test_the_console_entry_replays_without_click_or_re_unless_disabled(
+    tmp_path: Path, state_at: str
+) -> None:
+    env = write(tmp_path, cached_case(state_at=state_at), utc_now())
+    argv = [sys.executable, "-X", "importtime", "-m", "ecrlogin", "-q"]
+    runs = []
+    for extra in ({"ECRLOGIN_NO_FASTPATH": "1"}, {}):
+        done = subprocess.run(
+            argv, env={**env, **extra}, cwd=tmp_path / "work", capture_output=True, text=True
+        )
+        loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+        runs.append((done.returncode, done.stdout, loaded & SLOW))
+    assert runs[0][:2] == runs[1][:2] == (0, "")
+    assert runs[0][2]  # the first run is the full CLI's: it stores its answer
+    assert not runs[1][2]  # the second replays it
+
+
+def test_shell_completion_is_never_replayed(tmp_path: Path) -> None:
+    env = write(tmp_path, cached_case(), utc_now())
+    full_cli(["-q"], env, tmp_path / "work")
+    assert fastpath.answer(["-q"], env, cwd=str(tmp_path / "work"), now=0) is not None
+    completing = {**env, "_ECRLOGIN_COMPLETE": "bash_complete"}
+    assert fastpath.answer(["-q"], completing, cwd=str(tmp_path / "work"), now=0) is None

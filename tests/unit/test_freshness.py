@@ -72,7 +72,7 @@ def test_entry_fingerprints_are_dockerconfigs(
 
 
 def test_imports_only_light_modules() -> None:
-    code = "import sys; import ecrlogin.fast.path; print(' '.join(sorted(sys.modules)))"
+    code = "import sys; import ecrlogin.freshness; print(' '.join(sorted(sys.modules)))"
     loaded = set(
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

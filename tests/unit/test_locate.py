@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 from ecrlogin import state
+from ecrlogin.flows import routes
+from ecrlogin.flows.model import Request
+from ecrlogin.flows.targets import plan
 from ecrlogin.helper import locate, records
 from ecrlogin.identity.identity import resolve
+from ecrlogin.identity.routing import Rule
 from ecrlogin.registry import parse
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -39,7 +43,7 @@ def test_recorded_profile_decides_the_entry(sandbox: Path) -> None:
     write_profiles(sandbox)
     records.remember(sandbox / "state", {HOST: "base"})
     where = locate.place(parse(HOST), sandbox / "state")
-    assert (where.profile, where.rule) == ("base", "recorded by --to helper -p")
+    assert (where.profile, where.rule) == ("base", Rule.RECORDED)
     assert where.directory.parent == sandbox / "state" / "helper-cache"
     assert where.directory.name.startswith("ecr-eu-west-1-")
     other = locate.entry_for(parse(HOST), "prod", sandbox / "state")
@@ -71,7 +75,25 @@ def test_rule_5_yields_when_the_default_identity_is_in_the_account(sandbox: Path
         config.write("[default]\naws_access_key_id = AKIDDEFAULT\n")
     state.remember(sandbox / "state", [], {resolve(None).key: "123456789012"})
     where = locate.place(parse(HOST), sandbox / "state")
-    assert (where.profile, where.rule) == (None, "the default credential chain")
+    assert (where.profile, where.rule) == (None, Rule.DEFAULT_CHAIN)
+
+
+@pytest.mark.parametrize("own_account", [None, "123456789012", "999999999999"])
+def test_the_helper_routes_as_login_does(sandbox: Path, own_account: str | None) -> None:
+    write_profiles(sandbox)
+    with (sandbox / "aws" / "config").open("a") as config:
+        config.write("[default]\naws_access_key_id = AKIDDEFAULT\n")
+    default = resolve(None)
+    known = {default.key: own_account} if own_account else {}
+    state.remember(sandbox / "state", [], known)
+    request = Request(registries=(parse(HOST),))
+    (target,), _ = routes.route(
+        plan(request, [default], lambda identity: []),
+        request,
+        state.load(sandbox / "state"),
+        os.environ,
+    )
+    assert locate.place(parse(HOST), sandbox / "state").profile == target.identity.profile
 
 
 def test_an_opaque_source_has_the_entry_of_the_key_it_gives_now(sandbox: Path) -> None:

@@ -7,7 +7,8 @@ from datetime import timedelta
 import click
 import pytest
 
-from ecrlogin.cli.options import Duration, route
+from ecrlogin.cli.app import cli
+from ecrlogin.cli.options import Duration, route, value_options
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 
@@ -22,10 +23,19 @@ HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
         (["-p", "status"], ["login", "-p", "status"]),  # a profile named like a command
         (["--min-ttl=2h", "logout", "--all"], ["logout", "--min-ttl=2h", "--all"]),
         (["--", "status"], ["login", "--", "status"]),
+        (["--from", "logs"], ["login", "--from", "logs"]),  # a folder named like a command
+        (["-q", "--include", "eu-*", "all-regions"], ["all-regions", "-q", "--include", "eu-*"]),
     ],
 )
 def test_route(args: list[str], routed: list[str]) -> None:
-    assert route(args, {"login", "all-regions", "status", "logout", "password"}) == routed
+    commands = {"login", "all-regions", "status", "logout", "password", "logs"}
+    assert route(args, commands, value_options([cli, *cli.commands.values()])) == routed
+
+
+def test_value_options_are_clicks_own() -> None:
+    names = value_options([cli, *cli.commands.values()])
+    assert {"-p", "--profile", "--from", "--min-ttl", "-o", "--include", "--to"} <= names
+    assert names.isdisjoint({"-q", "--quiet", "--force", "--dry-run", "--no-project", "--all"})
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ import pytest
 from ecrlogin.project.projectfile import (
     ProjectFileError,
     check_profiles,
-    find_and_load,
     find_project_file,
     load_project_file,
 )
@@ -52,10 +51,6 @@ def test_a_full_project_file(tmp_path: Path) -> None:
     assert loaded.verify
     assert dict(loaded.profiles_by_account) == {"210987654321": "partner"}
     assert dict(loaded.profiles_by_host) == {HOST: "prod"}
-    assert (loaded.profile_for(HOST, "210987654321"), loaded.profile_for(A, "210987654321")) == (
-        "prod",  # the host wins over its account
-        "partner",
-    )
 
 
 def test_the_nearest_file_upwards_is_the_project_file(tmp_path: Path) -> None:
@@ -64,15 +59,12 @@ def test_the_nearest_file_upwards_is_the_project_file(tmp_path: Path) -> None:
     (deep := tmp_path / "services" / "api" / "src" / "pkg").mkdir(parents=True)
     assert find_project_file(deep) == inner
     assert find_project_file(tmp_path / "services") == tmp_path / ".ecrlogin.toml"
-    loaded = find_and_load(deep)
-    assert loaded is not None
-    assert loaded.to == "podman"
+    assert load_project_file(inner).to == "podman"
 
 
 def test_no_file_anywhere_is_none(tmp_path: Path) -> None:
     (tmp_path / ".ecrlogin.toml").mkdir()  # a folder of that name is not a project file
     assert find_project_file(tmp_path) is None  # (nor has any parent of pytest's tmp_path one)
-    assert find_and_load(tmp_path) is None
 
 
 @pytest.mark.parametrize(
@@ -144,8 +136,8 @@ def test_profiles_are_checked_against_the_known_profiles(tmp_path: Path) -> None
 
 def test_looking_for_a_project_file_imports_no_parser(tmp_path: Path) -> None:
     script = (
-        "import sys; from ecrlogin.project.projectfile import find_and_load; "
-        "assert find_and_load() is None; "
+        "import sys; from ecrlogin.project.projectfile import find_project_file; "
+        "assert find_project_file() is None; "
         "heavy = {'tomllib', 'yaml', 'dockerfile_parse', 'ecrlogin.registry'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrlogin.identity.routing import Hints, choose, profiles_naming
+from ecrlogin.identity.routing import Hints, Rule, choose, profiles_naming
 from ecrlogin.registry import parse
 
 HOST = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
@@ -37,20 +37,24 @@ def environ(sandbox: Path) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("drop", "expected", "rule"),
     [
-        ({}, "cli", "-p"),
-        ({"explicit": None}, "by-host", "(host)"),
-        ({"explicit": None, "by_host": {}}, "by-account", "(account)"),
-        ({"explicit": None, "by_host": {}, "by_account": {}}, "recorded", "--to helper"),
-        ({"explicit": None, "by_host": {}, "by_account": {}, "recorded": {}}, None, "AWS_PROFILE"),
+        ({}, "cli", Rule.EXPLICIT),
+        ({"explicit": None}, "by-host", Rule.PROJECT_HOST),
+        ({"explicit": None, "by_host": {}}, "by-account", Rule.PROJECT_ACCOUNT),
+        ({"explicit": None, "by_host": {}, "by_account": {}}, "recorded", Rule.RECORDED),
+        (
+            {"explicit": None, "by_host": {}, "by_account": {}, "recorded": {}},
+            None,
+            Rule.AWS_PROFILE,
+        ),
     ],
 )
 def test_first_rule_that_applies_wins(
-    environ: dict[str, str], drop: dict[str, object], expected: str | None, rule: str
+    environ: dict[str, str], drop: dict[str, object], expected: str | None, rule: Rule
 ) -> None:
     hints = Hints(**{**FULL.__dict__, **drop})  # type: ignore[arg-type]
     route = choose(parse(HOST), hints, environ)
     assert route.profile == expected
-    assert rule in route.rule
+    assert route.rule is rule
 
 
 def test_several_profiles_naming_the_account_is_a_note_never_a_guess(

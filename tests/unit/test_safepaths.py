@@ -125,3 +125,14 @@ def test_a_file_in_the_way_of_a_directory_is_a_clear_error(tmp_path: Path) -> No
     (tmp_path / "file").write_text("")
     with pytest.raises(ConfigFileError, match="file is not a directory"):
         safepaths.ensure_private_dir(tmp_path / "file" / "sub")
+
+
+def test_a_folder_one_may_not_look_into_is_a_config_file_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(self: Path) -> bool:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "is_dir", refused)  # safepaths imports errors only when it fails
+    with pytest.raises(ConfigFileError, match="Permission denied"):
+        safepaths.ensure_private_dir(tmp_path / "state")
