@@ -113,6 +113,7 @@ def offer(
         not replayable_output
         or settings.force
         or settings.dry_run
+        or settings.verify  # the registry must be asked on every run: never replayed
         or settings.to != "docker"
         or any(r.status != "cached" or r.note or r.expires_at is None for r in results)
         or any(opaque_source(profile, environ) for profile in {r.profile for r in results})

@@ -254,3 +254,23 @@ def store_secret(name: str, host: str, secret: str, platform: str = sys.platform
 def erase_secret(name: str, host: str) -> None:
     with contextlib.suppress(CredentialNotFoundError):
         helper_store(name).erase(host)
+
+
+def read_secret(name: str, host: str) -> str | None:
+    """What `docker-credential-<name> get` holds for host, as docker would read it (doctor and
+    --verify ask the registry with it); None when the helper has nothing for the host."""
+    import json
+
+    try:
+        answer = helper_store(name)._execute("get", host.encode())
+    except CredentialNotFoundError:
+        return None
+    try:
+        secret = json.loads(answer)["Secret"]
+    except (ValueError, KeyError, TypeError):
+        raise CredentialStoreError(
+            f"credential helper docker-credential-{name} answered something that is not "
+            "a credential",
+            "is it the right program?",
+        ) from None
+    return str(secret) or None

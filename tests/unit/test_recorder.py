@@ -123,3 +123,27 @@ def test_the_same_answer_is_not_written_again(tmp_path: Path) -> None:
     (tmp_path / "aws" / "config").write_text("[default]\nregion = eu-west-1\n")
     full_cli(["-q"], env, tmp_path / "work")  # another digest: stored anew
     assert (tmp_path / ANSWERS).stat().st_ino != before.st_ino
+
+
+@pytest.mark.parametrize(
+    ("changes", "offered"),
+    [({}, True), ({"verify": True}, False), ({"force": True}, False), ({"to": "podman"}, False)],
+)
+def test_only_a_plain_cached_docker_run_is_offered(
+    tmp_path: Path, changes: dict[str, object], offered: bool
+) -> None:
+    """--verify (or `verify = true`) must ask the registry on every run: never replayed."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from ecrlogin.flows.model import Outcome, Result, Settings
+
+    settings = replace(Settings(tmp_path / "docker", tmp_path / "state"), **changes)
+    cached = Result("eu-west-1", None, "cached", expires_at=utc_now() + timedelta(hours=11))
+    recording = recorder.start(["-q"], {})
+    try:
+        environ = {"AWS_ACCESS_KEY_ID": "AKIDNAMED"}  # a named identity, not an opaque source
+        recorder.offer(Outcome((cached,)), settings, replayable_output=True, environ=environ)
+        assert (recording.valid_until is not None) is offered
+    finally:
+        recorder.finish(recording, 1)  # exit 1: nothing stored
