@@ -60,12 +60,12 @@ def still_valid(
 ) -> bool:
     """True when `record` is ecrlogin's own entry, stored for this identity's current definition
     in this very config, unchanged since (same fingerprint), and valid for `min_ttl` more."""
-    if record is None or record.expires_at is None or record.fingerprint is None:
+    if record is None or record.expires_at is None or record.entry_print is None:
         return False
     return (
         record.identity_print == identity_print
         and record.place == place
-        and record.fingerprint == held_fingerprint
+        and record.entry_print == held_fingerprint
         and record.expires_at - now >= min_ttl
     )
 

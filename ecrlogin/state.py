@@ -49,7 +49,7 @@ class Record:
     identity: str | None
     expires_at: datetime | None
     stored_in: str
-    fingerprint: str | None  # of the entry as stored (never the secret)
+    entry_print: str | None  # of the entry as stored (never the secret)
     identity_print: str | None = None  # of the profile's definition when it was fetched
     place: str | None = None  # the config (or auth file) it was stored in
 

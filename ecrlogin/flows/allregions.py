@@ -23,7 +23,7 @@ from ecrlogin.aws.errors import AccessDeniedError
 from ecrlogin.aws.keys import TokenKey
 from ecrlogin.errors import ConfigFileError, EcrLoginError
 from ecrlogin.flows import login as login_flow
-from ecrlogin.flows.calls import LazyCalls, forget
+from ecrlogin.flows.lazycalls import LazyCalls, forget
 from ecrlogin.flows.model import Outcome, Request, Settings
 from ecrlogin.identity import profiles
 from ecrlogin.identity.identity import resolve

@@ -458,7 +458,7 @@ def _record(
     mine = [
         r
         for r in state.load(settings.state_dir).for_host(host)
-        if r.place == sink.place and r.fingerprint == held.fingerprint
+        if r.place == sink.place and r.entry_print == held.fingerprint
     ]
     return max(mine, key=lambda r: r.expires_at or datetime.min.replace(tzinfo=UTC), default=None)
 

@@ -21,7 +21,7 @@ from typing import Any
 from ecrlogin import state
 from ecrlogin.errors import EcrLoginError, UsageError
 from ecrlogin.flows import login, tokens
-from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.lazycalls import LazyCalls
 from ecrlogin.flows.model import Request, Result, Settings
 from ecrlogin.identity.routing import Hints
 from ecrlogin.registry import Registry

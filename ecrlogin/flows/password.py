@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from ecrlogin import registry
 from ecrlogin.aws.keys import TokenKey
 from ecrlogin.errors import UsageError
-from ecrlogin.flows.calls import LazyCalls
+from ecrlogin.flows.lazycalls import LazyCalls
 from ecrlogin.flows.login import own_regions
 from ecrlogin.flows.model import Request
 

@@ -86,7 +86,7 @@ def _row(
     now: datetime,
     environ: Mapping[str, str],
 ) -> StatusRow:
-    mine = [r for r in records if r.place == place and r.fingerprint == held.fingerprint]
+    mine = [r for r in records if r.place == place and r.entry_print == held.fingerprint]
     record = max(mine, key=lambda r: r.expires_at or now, default=None)
     if record is None:
         return StatusRow(held.host, None, None, None, None, held.stored_in)

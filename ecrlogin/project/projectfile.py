@@ -24,8 +24,8 @@ from ecrlogin.project.found import FoundRegistry
 
 FILE_NAME = ".ecrlogin.toml"
 MAX_FILE_BYTES = 1024 * 1024
-Target = Literal["docker", "daemon", "helper", "podman", "helm"]
-TARGETS: tuple[Target, ...] = ("docker", "daemon", "helper", "podman", "helm")
+SinkName = Literal["docker", "daemon", "helper", "podman", "helm"]
+SINK_NAMES: tuple[SinkName, ...] = ("docker", "daemon", "helper", "podman", "helm")
 KEYS = ("registries", "from", "min_ttl", "to", "profiles", "verify")
 _Fail = Callable[[str, str], "ProjectFileError"]  # a key and what is wrong with its value
 _HINT = "fix the project file, or run with --no-project"
@@ -41,7 +41,7 @@ class ProjectFile:
     registries: tuple[FoundRegistry, ...]  # in the file's order; source: the file's name
     from_paths: tuple[Path, ...]  # absolute, taken from the file's folder
     min_ttl: timedelta | None
-    to: Target | None
+    to: SinkName | None
     profiles_by_host: Mapping[str, str] = field(hash=False)
     profiles_by_account: Mapping[str, str] = field(hash=False)
     verify: bool = False  # as --verify
@@ -180,11 +180,11 @@ def _min_ttl(value: object, fail: _Fail) -> timedelta | None:
         raise fail("min_ttl", str(error)) from None
 
 
-def _to(value: object, fail: _Fail) -> Target | None:
+def _to(value: object, fail: _Fail) -> SinkName | None:
     if value is None:
         return None
-    if value not in TARGETS:
-        raise fail("to", f"{value!r} is not one of {', '.join(TARGETS)}")
+    if value not in SINK_NAMES:
+        raise fail("to", f"{value!r} is not one of {', '.join(SINK_NAMES)}")
     return value
 
 

@@ -30,7 +30,7 @@ def open_sink(
         found = partial(daemon.default_client, config_dir=docker_config, environ=environ)
         return DaemonChecked(docker, daemon_client or found)
     if to == "helper":
-        from ecrlogin.sinks.helper import HelperSink
+        from ecrlogin.sinks.tohelper import HelperSink
 
         return HelperSink(docker_config, _state_dir(state_dir, environ), environ)
     if to == "podman":

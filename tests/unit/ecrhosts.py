@@ -59,7 +59,7 @@ def record(
         "identity": ARN,
         "expires_at": expires,
         "stored_in": dockerconfig.destination(config, host).label,
-        "fingerprint": dockerconfig.fingerprint(config, host),
+        "entry_print": dockerconfig.fingerprint(config, host),
         "place": str(docker_dir / "config.json"),
     }
     return state.Record(**{**fields, **changes})

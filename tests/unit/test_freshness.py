@@ -25,7 +25,7 @@ def record(**changes: object) -> state.Record:
         "identity": None,
         "expires_at": NOW + timedelta(hours=2),
         "stored_in": "config.json",
-        "fingerprint": "f",
+        "entry_print": "f",
         "identity_print": "i",
         "place": "c",
     }
@@ -42,7 +42,7 @@ def test_still_valid_needs_the_same_identity_place_entry_and_time() -> None:
     assert not valid(record(), timedelta(hours=3))
     assert not valid(record(identity_print="other"))
     assert not valid(record(place="elsewhere"))
-    assert not valid(record(fingerprint="g"))
+    assert not valid(record(entry_print="g"))
     assert not valid(record(expires_at=None))
 
 

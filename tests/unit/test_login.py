@@ -272,8 +272,8 @@ def test_state_records_identity_expiry_fingerprint_never_the_password(sandbox: P
     assert (record.host, record.source, record.profile) == (HOST, "profile:prod", "prod")
     assert record.identity == f"arn:aws:sts::{ACCOUNT}:assumed-role/dev/prod"
     assert (record.expires_at, record.stored_in) == (EXPIRES, "config.json")
-    assert record.fingerprint
-    assert len(record.fingerprint) == 16
+    assert record.entry_print
+    assert len(record.entry_print) == 16
     assert state.load(sandbox / "state").accounts == {
         f"profile:prod#{record.identity_print}": ACCOUNT
     }

@@ -29,7 +29,7 @@ def record(host: str = HOST, source: str = "profile:prod", **changes: Any) -> Re
         identity="arn:aws:sts::123456789012:assumed-role/dev/alice",
         expires_at=EXPIRES,
         stored_in="config.json",
-        fingerprint="0123456789abcdef",
+        entry_print="0123456789abcdef",
     )
     return dataclasses.replace(base, **changes)
 
@@ -93,7 +93,7 @@ def test_remember_then_find_round_trips_a_record(state_dir: Path) -> None:
 def test_remember_replaces_every_record_of_the_host_in_that_place(state_dir: Path) -> None:
     elsewhere = record(source="profile:dev", place="/podman/auth.json")
     state.remember(state_dir, [record(source="profile:dev"), record(OTHER), elsewhere], {})
-    newer = record(expires_at=EXPIRES + timedelta(hours=12), fingerprint="fedcba9876543210")
+    newer = record(expires_at=EXPIRES + timedelta(hours=12), entry_print="fedcba9876543210")
     state.remember(state_dir, [newer], {})
     loaded = state.load(state_dir)
     assert len(loaded.records) == 3

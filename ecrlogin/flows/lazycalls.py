@@ -15,14 +15,14 @@ class LazyCalls:
     def __init__(self, given: Any = None, *, state_dir: Path | None = None) -> None:
         self._given: AwsCalls | None = given
         self._made: AwsCalls | None = None
-        self._state_dir = state_dir  # where cut service models are kept (flows.models)
+        self._state_dir = state_dir  # where cut service models are kept (flows.servicemodels)
 
     def __call__(self) -> AwsCalls:
         if self._given is not None:
             return self._given
         if self._made is None:
             from ecrlogin.aws.calls import AwsCalls
-            from ecrlogin.flows.models import ModelFiles
+            from ecrlogin.flows.servicemodels import ModelFiles
 
             models = ModelFiles(self._state_dir) if self._state_dir else None
             self._made = AwsCalls(models=models)

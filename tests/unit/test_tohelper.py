@@ -1,4 +1,4 @@
-"""sinks.helper: credHelpers ecrlogin in config.json, the profile recorded, the cache filled;
+"""sinks.tohelper: credHelpers ecrlogin in config.json, the profile recorded, the cache filled;
 config.json never holds a token."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from ecrlogin.helper import records, serve
 from ecrlogin.registry import parse
 from ecrlogin.sinks.base import Credential
-from ecrlogin.sinks.helper import HelperSink
+from ecrlogin.sinks.tohelper import HelperSink
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 SAME_REGION = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"

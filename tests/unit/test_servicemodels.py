@@ -1,4 +1,4 @@
-"""flows.models: cut service models kept in the state directory, with the state file's care."""
+"""flows.servicemodels: cut service models kept in the state directory, with the state file's care."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrlogin.flows.models import UNUSED_DAYS, ModelFiles
+from ecrlogin.flows.servicemodels import UNUSED_DAYS, ModelFiles
 
 MODEL = {
     "metadata": {"serviceId": "ECR"},
