@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from ecrlogin import registry, state
 from ecrlogin.errors import EcrLoginError
 from ecrlogin.flows import routes, tokens
-from ecrlogin.flows.lazycalls import LazyCalls, forget
 from ecrlogin.flows.deliver import Delivered, deliver, save_state
+from ecrlogin.flows.lazycalls import LazyCalls, forget
 from ecrlogin.flows.model import Outcome, Request, Result, Settings
 from ecrlogin.flows.onehost import Candidate, left_out
 from ecrlogin.flows.targets import Target, plan
