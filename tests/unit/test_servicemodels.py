@@ -1,4 +1,4 @@
-"""flows.servicemodels: cut service models kept in the state directory, with the state file's care."""
+"""flows.servicemodels: cut service models kept in the state directory, as carefully as state."""
 
 from __future__ import annotations
 
