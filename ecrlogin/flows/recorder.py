@@ -241,7 +241,10 @@ class _Tee(io.TextIOBase):
         return int(self.inner.write(text))
 
     def flush(self) -> None:
-        self.inner.flush()
+        # The tee may outlive the stream it wraps (a test runner's capture): when it is
+        # finalised, io's close() flushes, and a closed stream has nothing left to flush.
+        if not getattr(self.inner, "closed", False):
+            self.inner.flush()
 
     def isatty(self) -> bool:
         return bool(self.inner.isatty())

@@ -147,3 +147,14 @@ def test_only_a_plain_cached_docker_run_is_offered(
         assert (recording.valid_until is not None) is offered
     finally:
         recorder.finish(recording, 1)  # exit 1: nothing stored
+
+
+def test_a_tee_outliving_its_stream_closes_quietly() -> None:
+    import io
+
+    inner = io.StringIO()
+    tee = recorder._Tee(inner, lambda text: None)
+    tee.write("seen")
+    inner.close()
+    tee.close()  # what finalising it does: no "I/O operation on closed file"
+    assert tee.closed
